@@ -1,0 +1,52 @@
+# ckanext-ecologie: the two commands a newcomer needs are `make dev` and
+# `make test`. Everything runs on 127.0.0.1 from project-local folders.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: help venv services dev test lint i18n stop status
+
+help:
+	@echo "make dev       portal with demo content on http://127.0.0.1:5000"
+	@echo "make test      services, then the whole test suite"
+	@echo "make services  start PostgreSQL, Redis and Solr (idempotent)"
+	@echo "make stop      stop every service of this project"
+	@echo "make lint      ruff"
+	@echo "make i18n      extract, update and compile the translation catalogues"
+
+# Pinned install; rerun only when a pin or setup.py changes.
+$(STAMP): requirements.txt dev-requirements.txt setup.py
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found: install Python 3.11 or run make PYTHON=/path/to/python3.11" >&2; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -r dev-requirements.txt
+	$(BIN)/pip install -q --no-deps -e .
+	@touch $@
+
+venv: $(STAMP)
+
+services: venv
+	@tools/services.sh start
+
+dev: services
+	@tools/dev.sh
+
+test: services
+	@tools/test.sh
+
+lint: venv
+	$(BIN)/ruff check ckanext tools
+	$(BIN)/ruff format --check ckanext tools
+
+i18n: venv
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project ckanext-ecologie -o i18n/ckanext-ecologie.pot ckanext
+	$(BIN)/pybabel update -D ckanext-ecologie -i i18n/ckanext-ecologie.pot -d i18n --no-fuzzy-matching
+	$(BIN)/pybabel compile -D ckanext-ecologie -d i18n --statistics
+
+stop:
+	@tools/services.sh stop
+
+status:
+	@tools/services.sh status
+

@@ -1,0 +1,1 @@
+"""ckanext-ecologie: the thematic catalogue of the ecological transition."""

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from ckanext.ecologie.tests.helpers import FIXTURES, FileServer, HarvestConsumers
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+
+# Plugins whose tables come from their own alembic migrations.
+MIGRATED_PLUGINS = ("activity", "harvest")
+
+
+@pytest.fixture
+def clean_db(reset_db, migrate_db_for) -> None:
+    """CKAN's clean_db, plus the plugin migrations: the first reset of a
+    session drops every table, and core's init recreates only its own."""
+    reset_db()
+    for plugin in MIGRATED_PLUGINS:
+        migrate_db_for(plugin)
+
+
+@pytest.fixture
+def fixture_server() -> Iterator[FileServer]:
+    """The test fixtures folder, served over HTTP on 127.0.0.1."""
+    with FileServer(FIXTURES) as server:
+        yield server
+
+
+@pytest.fixture
+def harvest_consumers(request: pytest.FixtureRequest, clean_queues: None) -> Iterator[HarvestConsumers]:
+    from ckanext.harvest.queue import purge_queues
+
+    purge_queues()
+    ini = os.path.abspath(request.config.getoption("ckan_ini"))
+    with HarvestConsumers(ini, os.path.join(ROOT, "test-artifacts", "consumers")) as consumers:
+        yield consumers

@@ -1,0 +1,102 @@
+"""Test helpers: real servers on 127.0.0.1 and real harvest consumers."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import subprocess
+import sys
+import threading
+import time
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures")
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class FileServer:
+    """Serve a folder over real HTTP on 127.0.0.1 from a background thread."""
+
+    def __init__(self, directory: str) -> None:
+        handler = functools.partial(QuietHandler, directory=directory)
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def __enter__(self) -> FileServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class HarvestConsumers:
+    """The stock `ckan harvester gather-consumer` and `fetch-consumer`
+    commands, run as separate processes on the test configuration."""
+
+    def __init__(self, ini: str, log_dir: str, fetch_consumers: int = 1) -> None:
+        self.ini = ini
+        self.log_dir = log_dir
+        self.kinds = ["gather"] + ["fetch"] * fetch_consumers
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    def __enter__(self) -> HarvestConsumers:
+        ckan = os.path.join(os.path.dirname(sys.executable), "ckan")
+        os.makedirs(self.log_dir, exist_ok=True)
+        for number, kind in enumerate(self.kinds):
+            log = open(os.path.join(self.log_dir, f"{kind}-consumer-{number}.log"), "wb")
+            self.processes.append(
+                subprocess.Popen(
+                    [ckan, "-c", self.ini, "harvester", f"{kind}-consumer"],
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+        return self
+
+    def assert_alive(self) -> None:
+        for process in self.processes:
+            assert process.poll() is None, f"a harvest consumer exited with {process.returncode}: see {self.log_dir}"
+
+    def __exit__(self, *exc: object) -> None:
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def call(action: str, **data: Any) -> Any:
+    """Call an action as the site user (set-up code only, never under test)."""
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    return tk.get_action(action)({"user": site_user["name"]}, data)
+
+
+def run_harvest_job(source_id: str, consumers: HarvestConsumers, timeout: float = 120) -> dict[str, Any]:
+    """Create a job for the source, send it through the queues and wait until
+    `harvest_jobs_run` marks it finished, as `ckan harvester run` in cron does."""
+    job = call("harvest_job_create", source_id=source_id)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        consumers.assert_alive()
+        call("harvest_jobs_run", source_id=source_id)
+        job = call("harvest_job_show", id=job["id"])
+        if job["status"] == "Finished":
+            return job
+        time.sleep(0.5)
+    raise AssertionError(f"harvest job still {job['status']} after {timeout} s: see the consumer logs")

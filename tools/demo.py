@@ -1,0 +1,138 @@
+"""Demo content for `make dev`: the sysadmin, three organisations, one harvest
+source each, and a harvest of the demo DCAT catalogues through the real queues.
+
+Idempotent: what exists is kept; a source is harvested again only when it
+holds no dataset yet.
+
+    python tools/demo.py dev.ini http://127.0.0.1:8766 .local/admin-password
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import sys
+import time
+from typing import Any
+
+from ckan.cli import load_config
+from ckan.config.middleware import make_app
+
+ORGANIZATIONS = [
+    {
+        "name": "ministere-transition-ecologique",
+        "title": "Ministère de la Transition écologique (démo)",
+        "description": "Administration centrale : données nationales de la transition écologique.",
+        "catalogue": "ministere.ttl",
+    },
+    {
+        "name": "dreal-auvergne-rhone-alpes",
+        "title": "DREAL Auvergne-Rhône-Alpes (démo)",
+        "description": "Service déconcentré de l'État : données régionales sur la nature, l'eau et les risques.",
+        "catalogue": "dreal.ttl",
+    },
+    {
+        "name": "agence-transition-ecologique",
+        "title": "Agence de la transition écologique (démo)",
+        "description": "Opérateur public : énergie, déchets, alimentation, climat.",
+        "catalogue": "operateur.ttl",
+    },
+]
+HARVEST_TIMEOUT_S = 300
+
+
+def action(action_name: str, **data: Any) -> Any:
+    import ckan.plugins.toolkit as tk
+
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    return tk.get_action(action_name)({"user": site_user["name"], "ignore_auth": True}, data)
+
+
+def ensure_admin(password_file: str) -> str:
+    import ckan.plugins.toolkit as tk
+
+    try:
+        action("user_show", id="admin")
+        with open(password_file, encoding="utf-8") as stream:
+            return stream.read().strip()
+    except tk.ObjectNotFound:
+        pass
+    except FileNotFoundError:
+        return "(set before; reset it with: ckan -c dev.ini user setpass admin)"
+    password = secrets.token_urlsafe(12)
+    action("user_create", name="admin", email="admin@example.org", password=password, fullname="Administrateur")
+    user = tk.get_action("user_show")({"ignore_auth": True}, {"id": "admin"})
+    action("user_patch", id=user["id"], sysadmin=True)
+    os.makedirs(os.path.dirname(password_file), exist_ok=True)
+    with open(os.open(password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as stream:
+        stream.write(password)
+    return password
+
+
+def ensure_source(org: dict[str, Any], files_url: str) -> dict[str, Any]:
+    import ckan.plugins.toolkit as tk
+
+    try:
+        action("organization_show", id=org["name"])
+    except tk.ObjectNotFound:
+        action("organization_create", name=org["name"], title=org["title"], description=org["description"])
+    name = f"demo-{org['name']}"
+    try:
+        return action("harvest_source_show", id=name)
+    except tk.ObjectNotFound:
+        return action(
+            "harvest_source_create",
+            name=name,
+            title=f"Catalogue DCAT : {org['title']}",
+            url=f"{files_url}/{org['catalogue']}",
+            source_type="dcat_rdf",
+            owner_org=org["name"],
+            frequency="MANUAL",
+        )
+
+
+def harvest(sources: list[dict[str, Any]]) -> None:
+    """Queue a job for each empty source, then wait for the consumers."""
+    waiting = []
+    for source in sources:
+        status = action("harvest_source_show_status", id=source["id"])
+        last_job = status.get("last_job") or {}
+        if status["total_datasets"] == 0 and last_job.get("status") not in ("New", "Running"):
+            action("harvest_job_create", source_id=source["id"])
+        if status["total_datasets"] == 0:
+            waiting.append(source)
+    if not waiting:
+        return
+    print(f"[demo] harvesting {len(waiting)} demo sources through the gather and fetch consumers")
+    deadline = time.monotonic() + HARVEST_TIMEOUT_S
+    while waiting and time.monotonic() < deadline:
+        action("harvest_jobs_run")  # starts new jobs, closes finished ones
+        for source in list(waiting):
+            job = action("harvest_source_show_status", id=source["id"]).get("last_job") or {}
+            if job.get("status") == "Finished":
+                stats = job.get("stats", {})
+                print(f"[demo] {source['name']}: {stats.get('added', 0)} added, {stats.get('errored', 0)} errors")
+                waiting.remove(source)
+        time.sleep(1)
+    if waiting:
+        names = ", ".join(source["name"] for source in waiting)
+        sys.exit(f"error: the demo harvest of {names} did not finish: see .local/logs/*-consumer.log")
+
+
+def main(ini: str, files_url: str, password_file: str) -> None:
+    app = make_app(load_config(ini))
+    logging.getLogger().setLevel(logging.WARNING)
+    for name in ("ckan", "ckanext"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    with app._wsgi_app.test_request_context():
+        password = ensure_admin(password_file)
+        sources = [ensure_source(org, files_url) for org in ORGANIZATIONS]
+        harvest(sources)
+        count = action("package_search", rows=0)["count"]
+    print(f"[demo] {count} datasets in the catalogue")
+    print(f"[demo] sysadmin: admin / {password}")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])

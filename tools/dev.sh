@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# `make dev` after `make services`: dev.ini, migrations, sysadmin, the demo
+# catalogue harvested from files served on 127.0.0.1, then the portal in the
+# foreground on http://127.0.0.1:5000. Every step keeps what already exists.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PORTAL_PORT=${PORTAL_PORT:-5000}
+DEMO_PORT=${DEMO_PORT:-8766}
+PLUGINS="ecologie harvest ckan_harvester dcat dcat_rdf_harvester activity"
+CKAN=".venv/bin/ckan"
+
+die() { echo "error: $*" >&2; exit 1; }
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+port_open "$PORTAL_PORT" && die "port $PORTAL_PORT is taken (a portal already running?): stop it or run with PORTAL_PORT=<free port>"
+
+if [ ! -f dev.ini ]; then
+    "$CKAN" generate config dev.ini >/dev/null
+    echo "[dev] generated dev.ini"
+fi
+# Settings of this project, re-applied on every run; secrets stay as generated.
+"$CKAN" config-tool dev.ini \
+    "sqlalchemy.url = postgresql://ckan:ckan@127.0.0.1:${PG_PORT:-5433}/ckan_dev" \
+    "solr_url = http://127.0.0.1:${SOLR_PORT:-8983}/solr/ckan" \
+    "ckan.redis.url = redis://127.0.0.1:${REDIS_PORT:-6380}/0" \
+    "ckan.site_url = http://127.0.0.1:$PORTAL_PORT" \
+    "ckan.site_id = ecologie_dev" \
+    "ckan.devserver.host = 127.0.0.1" \
+    "ckan.devserver.port = $PORTAL_PORT" \
+    "ckan.storage_path = $PWD/.local/storage-dev" \
+    "ckan.plugins = $PLUGINS" \
+    "ckan.locale_default = fr" \
+    "ckan.locales_offered = fr en" \
+    "ckan.site_title = Catalogue de la transition écologique" \
+    "ckan.harvest.mq.type = redis" \
+    "ckan.harvest.mq.hostname = 127.0.0.1" \
+    "ckan.harvest.mq.port = ${REDIS_PORT:-6380}" \
+    "ckan.harvest.mq.redis_db = 0" \
+    "ckanext.dcat.clean_tags = true" >/dev/null
+mkdir -p .local/storage-dev
+
+tools/migrate.sh dev.ini >.local/logs/dev-db-upgrade.log 2>&1 \
+    || die "database migration failed: see .local/logs/dev-db-upgrade.log"
+echo "[dev] database migrated"
+
+tools/services.sh consumers dev.ini
+
+# The demo files are served only while they are harvested.
+.venv/bin/python -m http.server --bind 127.0.0.1 --directory demo/catalogues "$DEMO_PORT" \
+    >.local/logs/demo-files.log 2>&1 &
+echo $! >.local/run/demo-files.pid
+trap 'kill "$(cat .local/run/demo-files.pid)" 2>/dev/null; rm -f .local/run/demo-files.pid' EXIT
+for _ in $(seq 40); do port_open "$DEMO_PORT" && break; sleep 0.25; done
+port_open "$DEMO_PORT" || die "could not serve demo/catalogues on port $DEMO_PORT: set DEMO_PORT=<free port>"
+
+.venv/bin/python tools/demo.py dev.ini "http://127.0.0.1:$DEMO_PORT" .local/admin-password
+kill "$(cat .local/run/demo-files.pid)" 2>/dev/null || true
+wait 2>/dev/null || true
+rm -f .local/run/demo-files.pid
+
+echo "[dev] portal on http://127.0.0.1:$PORTAL_PORT (Ctrl-C stops it; 'make stop' stops the services)"
+trap - EXIT
+echo $$ >.local/run/portal.pid  # exec keeps this pid: `make stop` finds the portal
+exec "$CKAN" -c dev.ini run --host 127.0.0.1 --port "$PORTAL_PORT" --disable-reloader --threaded
