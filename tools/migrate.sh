@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 ini=${1:?usage: tools/migrate.sh INI}
 ckan=".venv/bin/ckan"
 "$ckan" -c "$ini" db upgrade --skip-plugins
-for plugin in activity harvest; do
+for plugin in activity harvest ecologie; do
     "$ckan" -c "$ini" db upgrade -p "$plugin"
 done
 pending=$("$ckan" -c "$ini" db pending-migrations 2>&1 | grep unapplied || true)

@@ -21,10 +21,7 @@ CORE_DEFAULTS = {
 
 def declare(declaration: Declaration, key: Key) -> None:
     with open(DECLARATION_FILE, encoding="utf-8") as stream:
-        ours = yaml.safe_load(stream)
-    # CKAN's loader rejects a group without options; capabilities add theirs.
-    if any(group.get("options") for group in ours["groups"]):
-        declaration.load_dict(ours)
+        declaration.load_dict(yaml.safe_load(stream))
     for name, default in CORE_DEFAULTS.items():
         option = declaration.get(name)
         if option is not None:

@@ -2,19 +2,38 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.config.declaration import Declaration, Key
 from ckan.lib.plugins import DefaultTranslation
+from ckan.types import Schema
+from ckanext.dcat.interfaces import IDCATRDFHarvester
 
-from ckanext.ecologie import config_defaults
+from ckanext.ecologie import cli, config_defaults, dataset_schema
+from ckanext.ecologie.organizations import actions as organization_actions
+from ckanext.ecologie.themes import actions as theme_actions
+from ckanext.ecologie.themes import auth as theme_auth
+from ckanext.ecologie.themes import harvest_hook, search
+from ckanext.ecologie.themes import helpers as theme_helpers
+from ckanext.ecologie.themes.views import themes as themes_blueprint
 
 
-class EcologiePlugin(p.SingletonPlugin, DefaultTranslation):
+class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslation):
     p.implements(p.IConfigDeclaration)
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
+    p.implements(p.IDatasetForm)
+    p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IFacets, inherit=True)
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
+    p.implements(p.IBlueprint)
+    p.implements(p.IClick)
+    p.implements(p.ITemplateHelpers)
+    p.implements(IDCATRDFHarvester, inherit=True)
 
     # IConfigDeclaration
 
@@ -26,3 +45,78 @@ class EcologiePlugin(p.SingletonPlugin, DefaultTranslation):
     def update_config(self, config: CKANConfig) -> None:
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
+
+    # IDatasetForm
+
+    def package_types(self) -> list[str]:
+        return ["dataset"]
+
+    def is_fallback(self) -> bool:
+        return False
+
+    def create_package_schema(self) -> Schema:
+        return dataset_schema.extend_create(super().create_package_schema())
+
+    def update_package_schema(self) -> Schema:
+        return dataset_schema.extend_create(super().update_package_schema())
+
+    def show_package_schema(self) -> Schema:
+        return dataset_schema.extend_show(super().show_package_schema())
+
+    # IPackageController
+
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        pkg_dict.update(search.index_fields(pkg_dict))
+        return pkg_dict
+
+    def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
+        return search.restrict_to_universe(search_params)
+
+    def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]) -> dict[str, Any]:
+        return search.label_facet_items(search_results)
+
+    # IFacets
+
+    def dataset_facets(self, facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
+        return search.facet_titles(facets_dict, package_type)
+
+    def organization_facets(
+        self, facets_dict: dict[str, Any], organization_type: str, package_type: str | None
+    ) -> dict[str, Any]:
+        return search.facet_titles(facets_dict, package_type or "dataset")
+
+    def group_facets(self, facets_dict: dict[str, Any], group_type: str, package_type: str | None) -> dict[str, Any]:
+        return search.facet_titles(facets_dict, package_type or "dataset")
+
+    # IActions, IAuthFunctions
+
+    def get_actions(self) -> dict[str, Any]:
+        return {**theme_actions.get_actions(), **organization_actions.get_actions()}
+
+    def get_auth_functions(self) -> dict[str, Any]:
+        return theme_auth.get_auth_functions()
+
+    # IBlueprint, IClick, ITemplateHelpers
+
+    def get_blueprint(self) -> list[Any]:
+        return [themes_blueprint]
+
+    def get_commands(self) -> list[Any]:
+        return cli.get_commands()
+
+    def get_helpers(self) -> dict[str, Any]:
+        return theme_helpers.get_helpers()
+
+    # IDCATRDFHarvester: classification at harvest import
+
+    def update_package_schema_for_create(self, package_schema: Schema) -> Schema:
+        return harvest_hook.schema_for_import(package_schema)
+
+    def update_package_schema_for_update(self, package_schema: Schema) -> Schema:
+        return harvest_hook.schema_for_import(package_schema)
+
+    def before_create(self, harvest_object: Any, dataset_dict: dict[str, Any], temp_dict: dict[str, Any]) -> None:
+        harvest_hook.classify_for_import(dataset_dict)
+
+    def before_update(self, harvest_object: Any, dataset_dict: dict[str, Any], temp_dict: dict[str, Any]) -> None:
+        harvest_hook.classify_for_import(dataset_dict)

@@ -10,7 +10,7 @@ from ckanext.ecologie.tests.helpers import FIXTURES, FileServer, HarvestConsumer
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 
 # Plugins whose tables come from their own alembic migrations.
-MIGRATED_PLUGINS = ("activity", "harvest")
+MIGRATED_PLUGINS = ("activity", "harvest", "ecologie")
 
 
 @pytest.fixture

@@ -1,0 +1,19 @@
+"""`ckan ecologie ...`: one command group per capability."""
+
+from __future__ import annotations
+
+import click
+
+from ckanext.ecologie.themes.cli import themes
+
+
+@click.group(short_help="ckanext-ecologie: themes, bouquets, access, harvest sources.")
+def ecologie() -> None:
+    pass
+
+
+ecologie.add_command(themes)
+
+
+def get_commands() -> list[click.Command]:
+    return [ecologie]

@@ -1,0 +1,18 @@
+"""The fields our capabilities add to CKAN's dataset schema."""
+
+from __future__ import annotations
+
+from ckan.types import Schema
+
+from ckanext.ecologie.themes import validators as theme_fields
+from ckanext.ecologie.themes.taxonomy import DATASET
+
+
+def extend_create(schema: Schema) -> Schema:
+    schema.update(theme_fields.create_fields(DATASET))
+    return schema
+
+
+def extend_show(schema: Schema) -> Schema:
+    schema.update(theme_fields.show_fields())
+    return schema

@@ -1,0 +1,1 @@
+"""Organisations: their type (administration centrale, opérateur...)."""

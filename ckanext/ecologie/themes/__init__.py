@@ -1,0 +1,1 @@
+"""Themes: the taxonomies, automatic classification, theme pages, universe."""

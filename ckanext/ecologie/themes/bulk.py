@@ -1,0 +1,118 @@
+"""Classifying many datasets at once, for `ckan ecologie themes classify`.
+
+Reads datasets in batches straight from the database (a package_show per
+dataset would take hours at 80,000), writes the `themes` extra of those that
+change, and reindexes them. Themes chosen by an editor are never touched.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+import ckan.model as model
+
+from ckanext.ecologie.search_index import reindex
+from ckanext.ecologie.themes.classifier import Classifier, classifier_for, dcat_theme_uris
+from ckanext.ecologie.themes.store import get_taxonomy
+from ckanext.ecologie.themes.validators import CLASSIFIER, EDITOR, stored_themes
+
+BATCH = 500
+
+
+@dataclass
+class Summary:
+    classified: int = 0  # themes set or changed
+    unchanged: int = 0
+    unclassified: int = 0  # no theme found
+    kept_editor: int = 0  # themes chosen by an editor, left alone
+    changes: list[tuple[str, list[str], list[str]]] = field(default_factory=list)  # name, before, after
+
+    @property
+    def total(self) -> int:
+        return self.classified + self.unchanged + self.unclassified + self.kept_editor
+
+
+def dataset_ids(all_datasets: bool = False, source: str | None = None, dataset: str | None = None) -> list[str]:
+    query = model.Session.query(model.Package.id).filter(
+        model.Package.state == "active", model.Package.type == "dataset"
+    )
+    if dataset:
+        query = query.filter((model.Package.id == dataset) | (model.Package.name == dataset))
+    elif source:
+        from ckanext.harvest.model import HarvestObject
+
+        harvest_source = model.Package.get(source)  # a harvest source is a package of type `harvest`
+        if harvest_source is None or harvest_source.type != "harvest":
+            raise LookupError(f"no harvest source {source!r}")
+        query = query.join(HarvestObject, HarvestObject.package_id == model.Package.id).filter(
+            HarvestObject.harvest_source_id == harvest_source.id, HarvestObject.current.is_(True)
+        )
+    elif not all_datasets:
+        raise ValueError("say which datasets: all, a source or a dataset")
+    return [row.id for row in query.order_by(model.Package.id)]
+
+
+def _batches(ids: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(ids), BATCH):
+        yield ids[start : start + BATCH]
+
+
+def _tags_of(ids: Iterable[str]) -> dict[str, list[str]]:
+    rows = (
+        model.Session.query(model.PackageTag.package_id, model.Tag.name)
+        .join(model.Tag, model.Tag.id == model.PackageTag.tag_id)
+        .filter(model.PackageTag.package_id.in_(list(ids)), model.PackageTag.state == "active")
+    )
+    tags: dict[str, list[str]] = {}
+    for package_id, name in rows:
+        tags.setdefault(package_id, []).append(name)
+    return tags
+
+
+def classify_many(ids: list[str], dry_run: bool = False, progress: Callable[[int], None] | None = None) -> Summary:
+    summary = Summary()
+    classifier = classifier_for(get_taxonomy())
+    for batch in _batches(ids):
+        changed = _classify_batch(batch, classifier, summary, dry_run)
+        if not dry_run:
+            model.Session.commit()
+            reindex(changed)
+        if progress:
+            progress(len(batch))
+    return summary
+
+
+def _classify_batch(batch: list[str], classifier: Classifier, summary: Summary, dry_run: bool) -> list[str]:
+    tags = _tags_of(batch)
+    changed = []
+    for package in model.Session.query(model.Package).filter(model.Package.id.in_(batch)):
+        extras = dict(package.extras or {})
+        before = stored_themes(extras.get("themes"))
+        if before and extras.get("themes_origin") == EDITOR:
+            summary.kept_editor += 1
+            continue
+        found = classifier.classify(package.title or "", tags.get(package.id, []), _theme_uris(extras)).themes
+        if not found:
+            summary.unclassified += 1
+        elif found == before:
+            summary.unchanged += 1
+        else:
+            summary.classified += 1
+        if found == before:
+            continue
+        if found:
+            extras.update(themes=json.dumps(found), themes_origin=CLASSIFIER)
+        else:
+            extras.pop("themes", None)
+            extras.pop("themes_origin", None)
+        summary.changes.append((package.name, before, found))
+        if not dry_run:
+            package.extras = extras
+            changed.append(package.id)
+    return changed
+
+
+def _theme_uris(extras: dict[str, str]) -> list[str]:
+    return dcat_theme_uris({"theme": extras.get("theme")})
