@@ -5,7 +5,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from ckanext.ecologie.organizations import types as organization_types
 from ckanext.ecologie.tests.helpers import FIXTURES, FileServer, HarvestConsumers
+from ckanext.ecologie.themes import store
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 
@@ -20,6 +22,9 @@ def clean_db(reset_db, migrate_db_for) -> None:
     reset_db()
     for plugin in MIGRATED_PLUGINS:
         migrate_db_for(plugin)
+    # Caches of what the database held before the reset.
+    store.forget()
+    organization_types.forget()
 
 
 @pytest.fixture

@@ -100,3 +100,13 @@ def run_harvest_job(source_id: str, consumers: HarvestConsumers, timeout: float 
             return job
         time.sleep(0.5)
     raise AssertionError(f"harvest job still {job['status']} after {timeout} s: see the consumer logs")
+
+
+def make_dataset(**fields: Any) -> dict[str, Any]:
+    """A dataset of a new organisation, unless one is given (unowned
+    datasets are refused, as on a production portal)."""
+    from ckan.tests import factories
+
+    if not fields.get("owner_org"):
+        fields["owner_org"] = factories.Organization()["id"]
+    return factories.Dataset(**fields)

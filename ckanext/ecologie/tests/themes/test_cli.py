@@ -1,0 +1,113 @@
+"""`ckan ecologie themes classify` and `ckan ecologie themes load`."""
+
+from __future__ import annotations
+
+import pytest
+from ckan.cli.cli import ckan
+from ckan.tests.helpers import call_action
+
+from ckanext.ecologie.tests.helpers import make_dataset
+from ckanext.ecologie.themes import store
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+
+
+def _themes(dataset: dict) -> list[str]:
+    return call_action("package_show", id=dataset["id"]).get("themes", [])
+
+
+def _invoke(cli, *args: str):
+    result = cli.invoke(ckan, ["ecologie", "themes", *args])
+    return result
+
+
+def test_classify_all_sets_themes_keeps_editors_and_reports(cli) -> None:
+    water = make_dataset(title="Stations hydrométriques", tags=[{"name": "hydrométrie"}])
+    plu = make_dataset(title="PLU de la commune de Cartigny")
+    nothing = make_dataset(title="Budget annuel")
+    chosen = make_dataset(title="PLU intercommunal", themes=["climat"])
+
+    result = _invoke(cli, "classify", "--all")
+
+    assert result.exit_code == 0, result.output
+    assert "4 datasets: 2 classified, 0 unchanged, 1 unclassified, 1 kept as set by an editor" in result.output
+    assert _themes(water) == ["surveillance-de-la-ressource-en-eau"]
+    assert _themes(plu) == ["planification"]
+    assert _themes(nothing) == []
+    assert _themes(chosen) == ["climat"]
+    # written and indexed: the theme facet finds the classified datasets
+    found = call_action("package_search", fq='vocab_ecosphere_subtheme:"planification"')
+    assert [dataset["id"] for dataset in found["results"]] == [plu["id"]]
+
+    again = _invoke(cli, "classify", "--all")
+    assert "2 unchanged" in again.output and "(0 were written)" in again.output
+
+
+def test_dry_run_shows_the_changes_and_writes_nothing(cli) -> None:
+    dataset = make_dataset(name="plu-cartigny", title="PLU de la commune de Cartigny")
+    result = _invoke(cli, "classify", "--all", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "plu-cartigny: - -> planification" in result.output
+    assert "would be written" in result.output
+    assert _themes(dataset) == []
+
+
+def test_classify_one_dataset_or_one_harvest_source(cli) -> None:
+    one = make_dataset(title="PLU de Cartigny")
+    other = make_dataset(title="PLU de Péronne")
+    assert _invoke(cli, "classify", "--dataset", one["name"]).exit_code == 0
+    assert _themes(one) == ["planification"]
+    assert _themes(other) == []
+
+    result = _invoke(cli, "classify", "--source", "no-such-source")
+    assert result.exit_code != 0
+    assert "no harvest source 'no-such-source'" in result.output
+
+
+def test_classify_needs_exactly_one_selection(cli) -> None:
+    assert _invoke(cli, "classify").exit_code == 2
+    assert _invoke(cli, "classify", "--all", "--dataset", "x").exit_code == 2
+
+
+SMALL = """
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix ex: <https://example.org/t/> .
+ex:scheme a skos:ConceptScheme ; skos:hasTopConcept ex:eau .
+ex:eau a skos:Concept ; skos:inScheme ex:scheme ; skos:topConceptOf ex:scheme ; skos:prefLabel "Eau"@fr .
+ex:sargasses a skos:Concept ; skos:inScheme ex:scheme ; skos:broader ex:eau ;
+    skos:prefLabel "Sargasses"@fr ; skos:altLabel "algues brunes"@fr .
+"""
+
+
+def test_load_replaces_the_taxonomy_everywhere(cli, tmp_path) -> None:
+    thesaurus = tmp_path / "thesaurus.ttl"
+    thesaurus.write_text(SMALL, encoding="utf-8")
+
+    result = _invoke(cli, "load", str(thesaurus))
+
+    assert result.exit_code == 0, result.output
+    assert "2 concepts, 1 top concepts" in result.output
+    store.forget()
+    assert sorted(store.get_taxonomy().concepts) == ["eau", "sargasses"]
+    dataset = make_dataset(themes=["sargasses"])
+    assert _themes(dataset) == ["sargasses"]
+    listed = call_action("ecologie_theme_list")
+    assert [(top["id"], [child["id"] for child in top["children"]]) for top in listed] == [("eau", ["sargasses"])]
+
+    assert _invoke(cli, "load").exit_code == 0  # back to the shipped thesaurus
+    store.forget()
+    assert len(store.get_taxonomy().concepts) == 96
+
+
+def test_a_bad_file_is_refused_and_the_stored_taxonomy_kept(cli, tmp_path) -> None:
+    good, bad = tmp_path / "good.ttl", tmp_path / "bad.ttl"
+    good.write_text(SMALL, encoding="utf-8")
+    bad.write_text("@prefix ex: <https://example.org/> . ex:a ex:b", encoding="utf-8")
+    assert _invoke(cli, "load", str(good)).exit_code == 0
+
+    result = _invoke(cli, "load", str(bad))
+
+    assert result.exit_code == 1
+    assert "not readable as Turtle" in result.output
+    store.forget()
+    assert sorted(store.get_taxonomy().concepts) == ["eau", "sargasses"]
