@@ -24,18 +24,21 @@ ORGANIZATIONS = [
         "name": "ministere-transition-ecologique",
         "title": "Ministère de la Transition écologique (démo)",
         "description": "Administration centrale : données nationales de la transition écologique.",
+        "organization_type": "administration-centrale",
         "catalogue": "ministere.ttl",
     },
     {
         "name": "dreal-auvergne-rhone-alpes",
         "title": "DREAL Auvergne-Rhône-Alpes (démo)",
         "description": "Service déconcentré de l'État : données régionales sur la nature, l'eau et les risques.",
+        "organization_type": "service-deconcentre",
         "catalogue": "dreal.ttl",
     },
     {
         "name": "agence-transition-ecologique",
         "title": "Agence de la transition écologique (démo)",
         "description": "Opérateur public : énergie, déchets, alimentation, climat.",
+        "organization_type": "operateur",
         "catalogue": "operateur.ttl",
     },
 ]
@@ -76,7 +79,8 @@ def ensure_source(org: dict[str, Any], files_url: str) -> dict[str, Any]:
     try:
         action("organization_show", id=org["name"])
     except tk.ObjectNotFound:
-        action("organization_create", name=org["name"], title=org["title"], description=org["description"])
+        fields = ("name", "title", "description", "organization_type")
+        action("organization_create", **{field: org[field] for field in fields})
     name = f"demo-{org['name']}"
     try:
         return action("harvest_source_show", id=name)

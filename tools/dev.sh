@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 PORTAL_PORT=${PORTAL_PORT:-5000}
 DEMO_PORT=${DEMO_PORT:-8766}
-PLUGINS="ecologie harvest ckan_harvester dcat dcat_rdf_harvester activity"
+PLUGINS="ecologie harvest ckan_harvester dcat dcat_rdf_harvester activity datastore"
 CKAN=".venv/bin/ckan"
 
 die() { echo "error: $*" >&2; exit 1; }
@@ -30,6 +30,8 @@ fi
     "ckan.devserver.port = $PORTAL_PORT" \
     "ckan.storage_path = $PWD/.local/storage-dev" \
     "ckan.plugins = $PLUGINS" \
+    "ckan.datastore.write_url = postgresql://ckan:ckan@127.0.0.1:${PG_PORT:-5433}/datastore_dev" \
+    "ckan.datastore.read_url = postgresql://datastore_ro:datastore@127.0.0.1:${PG_PORT:-5433}/datastore_dev" \
     "ckan.locale_default = fr" \
     "ckan.locales_offered = fr en" \
     "ckan.site_title = Catalogue de la transition écologique" \

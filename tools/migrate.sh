@@ -12,6 +12,10 @@ ckan=".venv/bin/ckan"
 for plugin in activity harvest ecologie; do
     "$ckan" -c "$ini" db upgrade -p "$plugin"
 done
+datastore_db=$(sed -n 's|^ckan.datastore.write_url = .*/||p' "$ini")
+if [ -n "$datastore_db" ]; then
+    tools/services.sh datastore-permissions "$ini" "$datastore_db"
+fi
 pending=$("$ckan" -c "$ini" db pending-migrations 2>&1 | grep unapplied || true)
 if [ -n "$pending" ]; then
     echo "error: migrations still pending after upgrade: $pending" >&2

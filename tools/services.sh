@@ -86,6 +86,13 @@ SELECT format('CREATE DATABASE %I OWNER ckan ENCODING ''UTF8''', db)
 SQL
 }
 
+# The DataStore's read-only role may read, never write: CKAN prints the SQL.
+datastore_permissions() {  # datastore_permissions INI DATABASE
+    "$ROOT/.venv/bin/ckan" -c "$1" datastore set-permissions 2>/dev/null \
+        | as_pg "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_SOCKET" -p "$PG_PORT" -d "$2" >/dev/null \
+        || die "could not set the DataStore permissions on $2: run '.venv/bin/ckan -c $1 datastore set-permissions'"
+}
+
 stop_postgres() {
     if pid_alive "$PG_DATA/postmaster.pid"; then
         as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null && say "postgresql stopped"
@@ -201,6 +208,9 @@ case "${1:-}" in
         ;;
     consumers)
         start_consumers "${2:?usage: services.sh consumers INI}"
+        ;;
+    datastore-permissions)
+        datastore_permissions "${2:?usage: services.sh datastore-permissions INI DATABASE}" "${3:?database}"
         ;;
     stop)
         for name in portal gather-consumer fetch-consumer demo-files; do stop_pidfile "$name"; done

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ckanext.ecologie.access.cli import access
 from ckanext.ecologie.themes.cli import themes
 
 
@@ -13,6 +14,7 @@ def ecologie() -> None:
 
 
 ecologie.add_command(themes)
+ecologie.add_command(access)
 
 
 def get_commands() -> list[click.Command]:

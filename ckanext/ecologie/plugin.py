@@ -13,6 +13,12 @@ from ckan.types import Schema
 from ckanext.dcat.interfaces import IDCATRDFHarvester
 
 from ckanext.ecologie import cli, config_defaults, dataset_schema
+from ckanext.ecologie.access import actions as access_actions
+from ckanext.ecologie.access import auth as access_auth
+from ckanext.ecologie.access import harvest_hook as access_harvest
+from ckanext.ecologie.access import helpers as access_helpers
+from ckanext.ecologie.access import surfaces as access_surfaces
+from ckanext.ecologie.access.views import access_requests as access_blueprint
 from ckanext.ecologie.organizations import actions as organization_actions
 from ckanext.ecologie.themes import actions as theme_actions
 from ckanext.ecologie.themes import auth as theme_auth
@@ -33,6 +39,7 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
     p.implements(p.IBlueprint)
     p.implements(p.IClick)
     p.implements(p.ITemplateHelpers)
+    p.implements(p.IFiles, inherit=True)
     p.implements(IDCATRDFHarvester, inherit=True)
 
     # IConfigDeclaration
@@ -67,7 +74,11 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         pkg_dict.update(search.index_fields(pkg_dict))
+        pkg_dict.update(access_surfaces.index_fields(pkg_dict))
         return pkg_dict
+
+    def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        access_surfaces.after_dataset_show(context, pkg_dict)
 
     def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
         return search.restrict_to_universe(search_params)
@@ -91,23 +102,36 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
     # IActions, IAuthFunctions
 
     def get_actions(self) -> dict[str, Any]:
-        return {**theme_actions.get_actions(), **organization_actions.get_actions()}
+        return {
+            **theme_actions.get_actions(),
+            **organization_actions.get_actions(),
+            **access_actions.get_actions(),
+            **access_surfaces.get_actions(activity_enabled=p.plugin_loaded("activity")),
+        }
 
     def get_auth_functions(self) -> dict[str, Any]:
-        return theme_auth.get_auth_functions()
+        return {
+            **theme_auth.get_auth_functions(),
+            **access_auth.get_auth_functions(datastore_enabled=p.plugin_loaded("datastore")),
+        }
+
+    # IFiles: files owned by a resource or dataset follow its access rights
+
+    def files_file_allows(self, context: Any, file: Any, operation: str) -> bool | None:
+        return access_auth.file_allows(context, file, operation)
 
     # IBlueprint, IClick, ITemplateHelpers
 
     def get_blueprint(self) -> list[Any]:
-        return [themes_blueprint]
+        return [themes_blueprint, access_blueprint]
 
     def get_commands(self) -> list[Any]:
         return cli.get_commands()
 
     def get_helpers(self) -> dict[str, Any]:
-        return theme_helpers.get_helpers()
+        return {**theme_helpers.get_helpers(), **access_helpers.get_helpers()}
 
-    # IDCATRDFHarvester: classification at harvest import
+    # IDCATRDFHarvester: access rights and classification at harvest import
 
     def update_package_schema_for_create(self, package_schema: Schema) -> Schema:
         return harvest_hook.schema_for_import(package_schema)
@@ -116,7 +140,9 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
         return harvest_hook.schema_for_import(package_schema)
 
     def before_create(self, harvest_object: Any, dataset_dict: dict[str, Any], temp_dict: dict[str, Any]) -> None:
+        access_harvest.map_access_rights(dataset_dict)
         harvest_hook.classify_for_import(dataset_dict)
 
     def before_update(self, harvest_object: Any, dataset_dict: dict[str, Any], temp_dict: dict[str, Any]) -> None:
+        access_harvest.map_access_rights(dataset_dict)
         harvest_hook.classify_for_import(dataset_dict)

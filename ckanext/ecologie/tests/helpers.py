@@ -110,3 +110,6 @@ def make_dataset(**fields: Any) -> dict[str, Any]:
     if not fields.get("owner_org"):
         fields["owner_org"] = factories.Organization()["id"]
     return factories.Dataset(**fields)
+
+
+CORPUS = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "shared", "corpus"))

@@ -1,0 +1,1 @@
+"""Restricted data: access rights, resource gating, grants, requests, audit."""

@@ -1,0 +1,70 @@
+"""E-mails about access requests, through CKAN's mailer. A mail server that
+fails is logged; it never fails the request or the decision."""
+
+from __future__ import annotations
+
+import logging
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.lib import mailer
+
+from ckanext.ecologie.access.model import AccessRequest
+
+log = logging.getLogger(__name__)
+
+
+def _send(user: model.User, subject: str, body: str) -> bool:
+    if not user.email:
+        return False
+    try:
+        mailer.mail_user(user, subject, body)
+    except (mailer.MailerException, OSError) as error:
+        log.warning("access request e-mail to %s not sent: %s", user.name, error)
+        return False
+    return True
+
+
+def _dataset_url(package: model.Package) -> str:
+    return tk.config.get("ckan.site_url").rstrip("/") + f"/dataset/{package.name}"
+
+
+def request_created(request: AccessRequest, package: model.Package, requester: model.User) -> int:
+    """Tell the admins of the owning organisation; returns how many were mailed."""
+    admins = (
+        model.Session.query(model.User)
+        .join(model.Member, model.Member.table_id == model.User.id)
+        .filter(
+            model.Member.group_id == package.owner_org,
+            model.Member.table_name == "user",
+            model.Member.capacity == "admin",
+            model.Member.state == "active",
+            model.User.state == "active",
+        )
+        .all()
+    )
+    subject = tk._("Access request for {title}").format(title=package.title)
+    body = tk._(
+        "{user} asks for access to the data of {title}.\n\nReason given:\n{reason}\n\n"
+        "Decide on your access requests page: {url}"
+    ).format(
+        user=requester.fullname or requester.name,
+        title=package.title,
+        reason=request.reason,
+        url=tk.config.get("ckan.site_url").rstrip("/") + "/dashboard/access-requests",
+    )
+    return sum(_send(admin, subject, body) for admin in admins)
+
+
+def request_decided(request: AccessRequest, package: model.Package, requester: model.User) -> bool:
+    if request.status == "approved":
+        subject = tk._("Access granted: {title}").format(title=package.title)
+        body = tk._("Your request for the data of {title} was approved.\n\n{url}").format(
+            title=package.title, url=_dataset_url(package)
+        )
+    else:
+        subject = tk._("Access refused: {title}").format(title=package.title)
+        body = tk._("Your request for the data of {title} was refused.\n\nReason:\n{reason}\n\n{url}").format(
+            title=package.title, reason=request.decision_reason or "", url=_dataset_url(package)
+        )
+    return _send(requester, subject, body)

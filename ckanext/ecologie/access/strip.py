@@ -1,0 +1,93 @@
+"""Removing the data of a dataset from what an unauthorised user receives.
+
+A resource keeps only descriptive fields (a whitelist, so that resource
+extras added by harvesters or other plugins cannot carry a URL through).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+SAFE_RESOURCE_FIELDS = frozenset(
+    {
+        "id",
+        "package_id",
+        "name",
+        "description",
+        "format",
+        "mimetype",
+        "size",
+        "position",
+        "state",
+        "created",
+        "last_modified",
+        "metadata_modified",
+        "resource_type",
+        "language",
+        "datastore_active",
+    }
+)
+RESTRICTED_FLAG = "access_restricted"
+
+
+def strip_resource(resource: dict[str, Any]) -> dict[str, Any]:
+    kept = {key: value for key, value in resource.items() if key in SAFE_RESOURCE_FIELDS}
+    kept[RESTRICTED_FLAG] = True
+    return kept
+
+
+def strip_dataset(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """In place, as after_dataset_show expects; also returns it."""
+    pkg_dict["resources"] = [strip_resource(resource) for resource in pkg_dict.get("resources") or []]
+    pkg_dict[RESTRICTED_FLAG] = True
+    return pkg_dict
+
+
+def is_index_url_field(name: str) -> bool:
+    """Solr fields built from resources that may hold their URLs."""
+    return name in ("res_url", "urls", "download_url") or name.startswith("res_extras_")
+
+
+def strip_index_document(document: dict[str, Any]) -> dict[str, Any]:
+    """Keep resource URLs of a dataset out of the searchable index fields
+    (facets and queries could reveal them); the stored JSON copies stay
+    whole for authorised users and are stripped at search time."""
+    for name in [name for name in document if is_index_url_field(name)]:
+        del document[name]
+    return document
+
+
+def strip_json_copy(value: Any) -> Any:
+    """A `data_dict` or `validated_data_dict` from Solr, stripped."""
+    if isinstance(value, str):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return value
+        return json.dumps(strip_dataset(parsed)) if isinstance(parsed, dict) else value
+    if isinstance(value, dict):
+        return strip_dataset(value)
+    return value
+
+
+def strip_search_result(result: dict[str, Any]) -> dict[str, Any]:
+    """A package_search result: a dataset dict, or the fields asked by `fl`."""
+    if "resources" in result:
+        strip_dataset(result)
+    for key in ("data_dict", "validated_data_dict"):
+        if key in result:
+            result[key] = strip_json_copy(result[key])
+    for name in [name for name in result if is_index_url_field(name)]:
+        del result[name]
+    result[RESTRICTED_FLAG] = True
+    return result
+
+
+def strip_activity(activity: dict[str, Any], may_use: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+    """The dataset snapshot in an activity's data, if its user may not use it."""
+    package = (activity.get("data") or {}).get("package")
+    if isinstance(package, dict) and not may_use(package):
+        strip_dataset(package)
+    return activity
