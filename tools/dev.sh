@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 PORTAL_PORT=${PORTAL_PORT:-5000}
 DEMO_PORT=${DEMO_PORT:-8766}
-PLUGINS="ecologie harvest ckan_harvester dcat dcat_rdf_harvester activity datastore"
+PLUGINS="ecologie harvest ckan_harvester dcat dcat_rdf_harvester activity datastore image_view"
 CKAN=".venv/bin/ckan"
 
 die() { echo "error: $*" >&2; exit 1; }

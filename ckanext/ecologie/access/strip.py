@@ -86,8 +86,11 @@ def strip_search_result(result: dict[str, Any]) -> dict[str, Any]:
 
 
 def strip_activity(activity: dict[str, Any], may_use: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
-    """The dataset snapshot in an activity's data, if its user may not use it."""
-    package = (activity.get("data") or {}).get("package")
-    if isinstance(package, dict) and not may_use(package):
-        strip_dataset(package)
+    """An activity on a dataset its user may not use keeps only the stripped
+    dataset snapshot: other data (a resource view's config...) goes."""
+    data = activity.get("data") or {}
+    package = data.get("package") if isinstance(data.get("package"), dict) else None
+    subject = package or {"id": activity.get("object_id"), "owner_org": None, "access_rights": None}
+    if not may_use(subject):
+        activity["data"] = {"package": strip_dataset(package)} if package else {}
     return activity

@@ -21,7 +21,6 @@ from ckanext.ecologie.access.rights import OPEN
 
 ACCESS_FIELD = "vocab_access_rights"
 PLAIN_FIELD = re.compile(r"^[A-Za-z0-9_]+$")
-SEARCH_CONTEXT_FIELDS = ("id", "owner_org", "extras_access_rights")
 
 
 # --- hooks of the package controller -----------------------------------------
@@ -48,7 +47,8 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
 
 def _check_fields(data_dict: DataDict) -> list[str] | None:
     """`fl` may only name stored fields: no aliases (`x:res_url`), globs or
-    functions, which could carry a field past the stripping."""
+    functions, which could carry a field past the stripping. The `id` is
+    always fetched, to know whose data each result holds."""
     requested = data_dict.get("fl")
     if not requested:
         return None
@@ -56,25 +56,38 @@ def _check_fields(data_dict: DataDict) -> list[str] | None:
     fields = [part for field in fields for part in str(field).replace(",", " ").split()]
     if not all(PLAIN_FIELD.match(field) for field in fields):
         raise tk.ValidationError({"fl": [tk._("Give field names only, separated by spaces")]})
-    data_dict["fl"] = fields + [field for field in SEARCH_CONTEXT_FIELDS if field not in fields]
+    data_dict["fl"] = fields if "id" in fields else [*fields, "id"]
     return fields
 
 
-def _strip_result(result: dict[str, Any], viewer: policy.Viewer, asked: list[str] | None) -> dict[str, Any]:
-    """A dataset dict, or the `fl` fields (CKAN moves `extras_access_rights`
-    to `access_rights` in them), stripped; then the fields we added to `fl`
-    are taken out again."""
-    if not viewer.may_use_dataset(result):
-        strip.strip_search_result(result)
-    if asked is not None:
-        added = (
-            {"id", "owner_org", "access_rights"}
-            - set(asked)
-            - ({"access_rights"} if "extras_access_rights" in asked else set())
-        )
-        for field in added:
-            result.pop(field, None)
-    return result
+def _access_of(ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Owner and access rights of datasets, read from the database (Solr
+    does not store the owner)."""
+    rows = model.Session.query(model.Package.id, model.Package.owner_org, model.Package.extras).filter(
+        model.Package.id.in_(ids)
+    )
+    return {
+        package_id: {"id": package_id, "owner_org": owner_org, "access_rights": (extras or {}).get("access_rights")}
+        for package_id, owner_org, extras in rows
+    }
+
+
+def _strip_results(results: list[Any], viewer: policy.Viewer, asked: list[str] | None) -> list[Any]:
+    if asked is None:  # whole dataset dicts
+        return [item if viewer.may_use_dataset(item) else strip.strip_search_result(item) for item in results]
+    datasets = _access_of([item.get("id") for item in results if isinstance(item, dict)])
+    stripped = []
+    for item in results:
+        if not isinstance(item, dict):  # `fl=name` alone: a list of names
+            stripped.append(item)
+            continue
+        known = datasets.get(item.get("id"), {"access_rights": "restricted"})
+        if not viewer.may_use_dataset(known):
+            strip.strip_search_result(item)
+        if "id" not in asked:
+            item.pop("id", None)
+        stripped.append(item)
+    return stripped
 
 
 @tk.side_effect_free
@@ -86,7 +99,7 @@ def package_search(original: Action, context: Context, data_dict: DataDict) -> A
     asked = None if viewer.sysadmin else _check_fields(data_dict)
     result = original(context, data_dict)
     if not viewer.sysadmin:
-        result["results"] = [_strip_result(item, viewer, asked) for item in result["results"]]
+        result["results"] = _strip_results(result["results"], viewer, asked)
     return result
 
 
@@ -103,19 +116,6 @@ def current_package_list_with_resources(original: Action, context: Context, data
 # --- resources ----------------------------------------------------------------
 
 
-def _datasets_of(resources: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    ids = {resource.get("package_id") for resource in resources if resource.get("package_id")}
-    if not ids:
-        return {}
-    rows = model.Session.query(model.Package.id, model.Package.owner_org, model.Package.extras).filter(
-        model.Package.id.in_(ids)
-    )
-    return {
-        package_id: {"id": package_id, "owner_org": owner_org, "access_rights": (extras or {}).get("access_rights")}
-        for package_id, owner_org, extras in rows
-    }
-
-
 @tk.side_effect_free
 @tk.chained_action
 def resource_search(original: Action, context: Context, data_dict: DataDict) -> Any:
@@ -123,7 +123,7 @@ def resource_search(original: Action, context: Context, data_dict: DataDict) -> 
     if policy.trusted(context) or not isinstance(result, dict):
         return result
     viewer = policy.viewer(context)
-    datasets = _datasets_of(result.get("results") or [])
+    datasets = _access_of([resource.get("package_id") for resource in result.get("results") or []])
     result["results"] = [
         resource
         if viewer.may_use_dataset(datasets.get(resource.get("package_id"), {"access_rights": "restricted"}))
@@ -139,6 +139,7 @@ def resource_view_list(original: Action, context: Context, data_dict: DataDict) 
     from ckanext.ecologie.access.auth import may_use_resource_data
 
     if not may_use_resource_data(context, data_dict.get("id")):
+        tk.check_access("resource_view_list", context, data_dict)
         return []  # previews are the data; the resource page still shows its metadata
     return original(context, data_dict)
 
@@ -150,11 +151,13 @@ def _activity_stripper(context: Context):  # noqa: ANN202
     viewer = policy.viewer(context)
 
     def may_use(package: dict[str, Any]) -> bool:
+        """The stricter of the snapshot's access rights and today's; an
+        activity on something that is not a dataset passes."""
         current = model.Package.get(package.get("id") or "")
-        stored = (current.extras.get("access_rights") if current is not None else None) or OPEN
-        # the stricter of the snapshot's access rights and today's
-        snapshot_allows = viewer.may_use_dataset(package)
-        today = {"id": package.get("id"), "owner_org": package.get("owner_org"), "access_rights": stored}
+        if current is None:
+            return package.get("access_rights") is None or viewer.may_use_dataset(package)
+        today = {"id": current.id, "owner_org": current.owner_org, "access_rights": current.extras.get("access_rights")}
+        snapshot_allows = package.get("access_rights") is None or viewer.may_use_dataset(package)
         return snapshot_allows and viewer.may_use_dataset(today)
 
     return may_use

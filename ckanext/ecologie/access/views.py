@@ -54,7 +54,19 @@ def dashboard() -> Any:
             for item in tk.get_action("ecologie_access_request_list")(_context(), {"status": "pending"})  # type: ignore[arg-type]
             if item["user_id"] != current_user.id
         ]
-    return tk.render("access/dashboard.html", {"mine": mine, "to_decide": to_decide})
+    user_dict = tk.get_action("user_show")(_context(), {"id": current_user.id})  # type: ignore[arg-type]
+    return tk.render(
+        "access/dashboard.html",
+        {
+            "mine": mine,
+            "to_decide": to_decide,
+            # what the dashboard's base template expects
+            "user_dict": user_dict,
+            "is_myself": True,
+            "is_sysadmin": current_user.sysadmin,  # type: ignore[attr-defined]
+            "about_formatted": tk.h.render_markdown(user_dict.get("about") or ""),
+        },
+    )
 
 
 def decide(request_id: str) -> Any:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 from collections.abc import Iterator
 
@@ -42,3 +44,31 @@ def harvest_consumers(request: pytest.FixtureRequest, clean_queues: None) -> Ite
     ini = os.path.abspath(request.config.getoption("ckan_ini"))
     with HarvestConsumers(ini, os.path.join(ROOT, "test-artifacts", "consumers")) as consumers:
         yield consumers
+
+
+class Inbox:
+    """Messages received by the test SMTP server."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], str]] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope) -> str:
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        body = message.get_body(preferencelist=("plain",))
+        text = f"Subject: {message['subject']}\n\n{body.get_content() if body else ''}"
+        self.messages.append((list(envelope.rcpt_tos), text))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[Inbox]:
+    """A real SMTP server on 127.0.0.1:8825, where test.ini sends mail."""
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=8825)
+    controller.start()
+    try:
+        yield inbox
+    finally:
+        controller.stop()
