@@ -19,7 +19,7 @@ from ckan.types import Action, Context, DataDict
 from ckanext.ecologie.access import policy, strip
 from ckanext.ecologie.access.rights import OPEN
 
-ACCESS_FIELD = "vocab_access_rights"
+ACCESS_FIELD = "vocab_access_rights"  # faceted by themes.search
 PLAIN_FIELD = re.compile(r"^[A-Za-z0-9_]+$")
 
 

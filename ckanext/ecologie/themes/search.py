@@ -8,7 +8,9 @@ extra (DCAT theme URIs):
 - `vocab_ecosphere_subtheme`: its narrower concepts;
 - `vocab_bouquet_theme`: bouquet themes (and sub-themes) they map onto, and a
   bouquet's own themes;
-- `vocab_organization_type`: the type of the owning organisation.
+- `vocab_organization_type`: the type of the owning organisation;
+- `vocab_access_rights`: open, open_with_account or restricted (indexed by
+  the access capability, faceted here with the others).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.ecologie.access.rights import access_right_labels
 from ckanext.ecologie.organizations import types as organization_types
 from ckanext.ecologie.themes.store import get_taxonomy
 from ckanext.ecologie.themes.taxonomy import BOUQUET, DATASET
@@ -26,6 +29,7 @@ THEME_FIELD = "vocab_ecosphere_theme"
 SUBTHEME_FIELD = "vocab_ecosphere_subtheme"
 BOUQUET_THEME_FIELD = "vocab_bouquet_theme"
 ORGANIZATION_TYPE_FIELD = "vocab_organization_type"
+ACCESS_FIELD = "vocab_access_rights"  # indexed by the access capability
 UNIVERSE_PARAMETER = "ext_universe"  # `ext_universe=all`: the whole shared catalogue
 
 
@@ -119,6 +123,7 @@ def facet_titles(facets: dict[str, Any], package_type: str) -> dict[str, Any]:
     }
     for key in ("organization", "res_format", "license_id"):
         ordered[key] = facets.get(key, key)
+    ordered[ACCESS_FIELD] = _("Access")
     facets.clear()
     facets.update(ordered)
     return facets
@@ -132,6 +137,7 @@ def label_facet_items(search_results: dict[str, Any]) -> dict[str, Any]:
         SUBTHEME_FIELD: lambda value: _concept_label(DATASET, value, language),
         BOUQUET_THEME_FIELD: lambda value: _concept_label(BOUQUET, value, language),
         ORGANIZATION_TYPE_FIELD: organization_types.label,
+        ACCESS_FIELD: lambda value: access_right_labels().get(value, value),
     }
     for field, labeller in labellers.items():
         for item in (search_results.get("search_facets") or {}).get(field, {}).get("items", []):
