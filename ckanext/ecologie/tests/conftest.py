@@ -62,11 +62,14 @@ class Inbox:
 
 @pytest.fixture
 def smtp_server() -> Iterator[Inbox]:
-    """A real SMTP server on 127.0.0.1:8825, where test.ini sends mail."""
+    """A real SMTP server on 127.0.0.1, at the port of `smtp.server`."""
     from aiosmtpd.controller import Controller
 
+    import ckan.plugins.toolkit as tk
+
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=8825)
+    port = int(tk.config.get("smtp.server").rsplit(":", 1)[1])
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
         yield inbox
