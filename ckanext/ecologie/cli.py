@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ckanext.ecologie.access.cli import access
+from ckanext.ecologie.bouquets.cli import bouquets
 from ckanext.ecologie.themes.cli import themes
 
 
@@ -15,6 +16,7 @@ def ecologie() -> None:
 
 ecologie.add_command(themes)
 ecologie.add_command(access)
+ecologie.add_command(bouquets)
 
 
 def get_commands() -> list[click.Command]:

@@ -19,6 +19,15 @@ from ckanext.ecologie.access import harvest_hook as access_harvest
 from ckanext.ecologie.access import helpers as access_helpers
 from ckanext.ecologie.access import surfaces as access_surfaces
 from ckanext.ecologie.access.views import access_requests as access_blueprint
+from ckanext.ecologie.bouquets import BOUQUET
+from ckanext.ecologie.bouquets import actions as bouquet_actions
+from ckanext.ecologie.bouquets import auth as bouquet_auth
+from ckanext.ecologie.bouquets import helpers as bouquet_helpers
+from ckanext.ecologie.bouquets import labels as bouquet_labels
+from ckanext.ecologie.bouquets import lifecycle as bouquet_lifecycle
+from ckanext.ecologie.bouquets import schema as bouquet_schema
+from ckanext.ecologie.bouquets import search as bouquet_search
+from ckanext.ecologie.bouquets.views import bouquets as bouquets_blueprint
 from ckanext.ecologie.organizations import actions as organization_actions
 from ckanext.ecologie.themes import actions as theme_actions
 from ckanext.ecologie.themes import auth as theme_auth
@@ -40,6 +49,7 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
     p.implements(p.IClick)
     p.implements(p.ITemplateHelpers)
     p.implements(p.IFiles, inherit=True)
+    p.implements(p.IPermissionLabels)
     p.implements(IDCATRDFHarvester, inherit=True)
 
     # IConfigDeclaration
@@ -53,10 +63,11 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
 
-    # IDatasetForm
+    # IDatasetForm: datasets and bouquets; `validate` picks the bouquet
+    # schema, and the templates below pick the bouquet pages, by type.
 
     def package_types(self) -> list[str]:
-        return ["dataset"]
+        return ["dataset", BOUQUET]
 
     def is_fallback(self) -> bool:
         return False
@@ -70,17 +81,47 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
     def show_package_schema(self) -> Schema:
         return dataset_schema.extend_show(super().show_package_schema())
 
+    def validate(self, context: Any, data_dict: dict[str, Any], schema: Schema, action: str) -> Any:
+        if data_dict.get("type") == BOUQUET and "schema" not in context:
+            default = tk.DefaultDatasetForm()
+            schema = (
+                bouquet_schema.show_schema(default.show_package_schema())
+                if action == "package_show"
+                else bouquet_schema.create_schema(
+                    default.create_package_schema() if action == "package_create" else default.update_package_schema()
+                )
+            )
+        return tk.navl_validate(data_dict, schema, context)
+
+    def new_template(self) -> str:
+        return "ecologie/new.html"
+
+    def read_template(self) -> str:
+        return "ecologie/read.html"
+
+    def search_template(self) -> str:
+        return "ecologie/search.html"
+
+    def package_form(self) -> str:
+        return "ecologie/package_form.html"
+
     # IPackageController
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         pkg_dict.update(search.index_fields(pkg_dict))
         pkg_dict.update(access_surfaces.index_fields(pkg_dict))
+        if pkg_dict.get("type") == BOUQUET:
+            pkg_dict.update(bouquet_search.index_fields(pkg_dict))
         return pkg_dict
+
+    def after_dataset_delete(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        bouquet_lifecycle.dataset_deleted(pkg_dict.get("id"))
 
     def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         access_surfaces.after_dataset_show(context, pkg_dict)
 
     def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
+        search_params = bouquet_search.exclude_from_dataset_searches(search_params)
         return search.restrict_to_universe(search_params)
 
     def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]) -> dict[str, Any]:
@@ -89,6 +130,8 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
     # IFacets
 
     def dataset_facets(self, facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
+        if package_type == BOUQUET:
+            return bouquet_search.facet_titles(facets_dict)
         return search.facet_titles(facets_dict, package_type)
 
     def organization_facets(
@@ -107,13 +150,24 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
             **organization_actions.get_actions(),
             **access_actions.get_actions(),
             **access_surfaces.get_actions(activity_enabled=p.plugin_loaded("activity")),
+            **bouquet_actions.get_actions(),
+            **bouquet_lifecycle.get_actions(),
         }
 
     def get_auth_functions(self) -> dict[str, Any]:
         return {
             **theme_auth.get_auth_functions(),
             **access_auth.get_auth_functions(datastore_enabled=p.plugin_loaded("datastore")),
+            **bouquet_auth.get_auth_functions(),
         }
+
+    # IPermissionLabels: draft bouquets of an organisation for its editors
+
+    def get_dataset_labels(self, dataset_obj: Any) -> list[str]:
+        return bouquet_labels.dataset_labels(dataset_obj)
+
+    def get_user_dataset_labels(self, user_obj: Any) -> list[str]:
+        return bouquet_labels.user_labels(user_obj)
 
     # IFiles: files owned by a resource or dataset follow its access rights
 
@@ -123,13 +177,13 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
     # IBlueprint, IClick, ITemplateHelpers
 
     def get_blueprint(self) -> list[Any]:
-        return [themes_blueprint, access_blueprint]
+        return [themes_blueprint, access_blueprint, bouquets_blueprint]
 
     def get_commands(self) -> list[Any]:
         return cli.get_commands()
 
     def get_helpers(self) -> dict[str, Any]:
-        return {**theme_helpers.get_helpers(), **access_helpers.get_helpers()}
+        return {**theme_helpers.get_helpers(), **access_helpers.get_helpers(), **bouquet_helpers.get_helpers()}
 
     # IDCATRDFHarvester: access rights and classification at harvest import
 

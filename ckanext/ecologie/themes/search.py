@@ -138,6 +138,8 @@ def label_facet_items(search_results: dict[str, Any]) -> dict[str, Any]:
         BOUQUET_THEME_FIELD: lambda value: _concept_label(BOUQUET, value, language),
         ORGANIZATION_TYPE_FIELD: organization_types.label,
         ACCESS_FIELD: lambda value: access_right_labels().get(value, value),
+        "vocab_bouquet_top": lambda value: _concept_label(BOUQUET, value, language),
+        "vocab_bouquet_subtheme": lambda value: _concept_label(BOUQUET, value, language),
     }
     for field, labeller in labellers.items():
         for item in (search_results.get("search_facets") or {}).get(field, {}).get("items", []):

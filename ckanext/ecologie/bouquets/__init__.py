@@ -1,0 +1,3 @@
+"""Bouquets: curated bundles of data for a use case (package type `bouquet`)."""
+
+BOUQUET = "bouquet"

@@ -1,0 +1,37 @@
+"""Template helpers of bouquets."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import ckan.plugins.toolkit as tk
+from ckan.common import current_user
+
+
+def _context() -> dict[str, Any]:
+    return {"user": current_user.name, "auth_user_obj": current_user}
+
+
+def bouquet_items(pkg: dict[str, Any]) -> list[dict[str, Any]]:
+    return tk.get_action("ecologie_bouquet_item_list")(_context(), {"bouquet_id": pkg["id"]})  # type: ignore[arg-type]
+
+
+def bouquets_using(pkg: dict[str, Any]) -> list[dict[str, Any]]:
+    if pkg.get("type") != "dataset":
+        return []
+    return tk.get_action("ecologie_bouquet_list_for_dataset")(_context(), {"id": pkg["id"]})  # type: ignore[arg-type]
+
+
+def help_url(pkg: dict[str, Any], item: dict[str, Any]) -> str:
+    """Where to tell the portal team about missing data (configurable)."""
+    template = tk.config.get("ckanext.ecologie.bouquets.help_url")
+    return template.format(bouquet=quote(pkg["name"]), item=quote(item["id"]), label=quote(item["label"]))
+
+
+def get_helpers() -> dict[str, Any]:
+    return {
+        "ecologie_bouquet_items": bouquet_items,
+        "ecologie_bouquets_using": bouquets_using,
+        "ecologie_bouquet_help_url": help_url,
+    }

@@ -1,0 +1,62 @@
+"""Bouquets in the search index, their facets, and keeping them out of
+dataset searches unless asked for by type."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.ecologie.bouquets import BOUQUET
+from ckanext.ecologie.bouquets.model import BouquetItem
+from ckanext.ecologie.themes.store import get_taxonomy
+from ckanext.ecologie.themes.taxonomy import BOUQUET as BOUQUET_SCHEME
+from ckanext.ecologie.themes.validators import stored_themes
+
+TOP_FIELD = "vocab_bouquet_top"
+SUBTHEME_FIELD = "vocab_bouquet_subtheme"
+COVERAGE_FIELD = "vocab_spatial_coverage"
+
+
+def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """Theme and sub-theme facets, spatial coverage, and the item labels
+    (so that a bouquet is found by the data it gathers)."""
+    taxonomy = get_taxonomy(BOUQUET_SCHEME)
+    ids = [concept_id for concept_id in stored_themes(pkg_dict.get("themes")) if concept_id in taxonomy]
+    fields: dict[str, Any] = {
+        TOP_FIELD: [concept_id for concept_id in ids if taxonomy.concepts[concept_id].parent is None],
+        SUBTHEME_FIELD: [concept_id for concept_id in ids if taxonomy.concepts[concept_id].parent],
+    }
+    if pkg_dict.get("spatial_coverage"):
+        fields[COVERAGE_FIELD] = [pkg_dict["spatial_coverage"]]
+    labels = [
+        label for (label,) in model.Session.query(BouquetItem.label).filter(BouquetItem.bouquet_id == pkg_dict["id"])
+    ]
+    if labels:
+        fields["text"] = labels
+    return {key: value for key, value in fields.items() if value}
+
+
+ASKED_FOR_BOUQUETS = re.compile(r"dataset_type:(\([^)]*\bbouquet\b|\"?bouquet\b)")
+
+
+def exclude_from_dataset_searches(search_params: dict[str, Any]) -> dict[str, Any]:
+    asked = f"{search_params.get('fq') or ''} {search_params.get('q') or ''} {search_params.get('fq_list') or ''}"
+    if not ASKED_FOR_BOUQUETS.search(asked):
+        search_params["fq"] = f"{search_params.get('fq') or ''} -dataset_type:{BOUQUET}".strip()
+    return search_params
+
+
+def facet_titles(facets: dict[str, Any]) -> dict[str, Any]:
+    _ = tk._
+    ordered = {
+        TOP_FIELD: _("Themes"),
+        SUBTHEME_FIELD: _("Sub-themes"),
+        "organization": facets.get("organization", _("Organizations")),
+        COVERAGE_FIELD: _("Spatial coverage"),
+    }
+    facets.clear()
+    facets.update(ordered)
+    return facets
