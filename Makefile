@@ -5,14 +5,17 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# Front-end assets (DSFR) copied from node_modules by tools/assets.sh.
+ASSETS := ckanext/ecologie/public/vendor/dsfr/.package-lock.json
 
-.PHONY: help venv services dev test lint i18n stop status
+.PHONY: help venv assets services dev test lint i18n stop status
 
 help:
 	@echo "make dev       portal with demo content on http://127.0.0.1:5000"
 	@echo "make test      services, then the whole test suite"
 	@echo "make services  start PostgreSQL, Redis and Solr (idempotent)"
 	@echo "make stop      stop every service of this project"
+	@echo "make assets    npm ci, then the DSFR files the portal serves"
 	@echo "make lint      ruff"
 	@echo "make i18n      extract, update and compile the translation catalogues"
 
@@ -24,7 +27,13 @@ $(STAMP): requirements.txt dev-requirements.txt setup.py
 	$(BIN)/pip install -q --no-deps -e .
 	@touch $@
 
-venv: $(STAMP)
+# `npm ci` of the pinned DSFR and axe-core, copied where the portal serves them.
+$(ASSETS): package.json package-lock.json tools/assets.sh
+	@tools/assets.sh
+
+assets: $(ASSETS)
+
+venv: $(STAMP) $(ASSETS)
 
 services: venv
 	@tools/services.sh start

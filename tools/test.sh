@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# `make test`: bring the test database to the latest migrations, then run the
-# whole suite against the real services started by `make services`.
+# `make test`: bring the test database to the latest migrations, install
+# Chromium for the browser tests when absent, then run the whole suite against
+# the real services started by `make services`.
 # Extra arguments go to pytest: tools/test.sh -k harvest -x
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-mkdir -p .local/storage-test test-artifacts
+mkdir -p .local/storage-test .local/logs test-artifacts
+tools/browser.sh
 tools/migrate.sh test.ini >.local/logs/test-db-upgrade.log 2>&1 \
     || { tail -n 5 .local/logs/test-db-upgrade.log >&2; echo "error: migrating the test database failed: see .local/logs/test-db-upgrade.log" >&2; exit 1; }
 

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Front-end assets: install the pinned npm packages (package-lock.json) and
+# copy what the portal serves into ckanext/ecologie/public/vendor/dsfr/
+# (ignored by git). CKAN's webassets bundle the CSS and JavaScript from there
+# (ckanext/ecologie/assets/webassets.yml); fonts, icons and favicons are
+# served as they are. Idempotent: does nothing when the copy is up to date.
+#   tools/assets.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+die() { echo "error: $*" >&2; exit 1; }
+
+if ! command -v npm >/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "[assets] installing nodejs and npm from Debian"
+        mkdir -p .local/logs
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; } \
+            >.local/logs/apt-npm.log 2>&1 || die "could not install npm: see .local/logs/apt-npm.log"
+    else
+        die "npm not found: sudo apt-get install nodejs npm"
+    fi
+fi
+
+DEST=ckanext/ecologie/public/vendor/dsfr
+STAMP="$DEST/.package-lock.json"
+if [ -f "$STAMP" ] && cmp -s package-lock.json "$STAMP" && [ -d node_modules/axe-core ]; then
+    touch "$STAMP"  # for make: up to date
+    exit 0
+fi
+
+echo "[assets] npm ci (DSFR, axe-core)"
+npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null \
+    || die "npm ci failed: check that the npm registry is reachable (npm ping)"
+
+SRC=node_modules/@gouvfr/dsfr/dist
+[ -f "$SRC/dsfr.min.css" ] || die "@gouvfr/dsfr is not installed in node_modules"
+rm -rf "$DEST"
+mkdir -p "$DEST/utility/icons"
+cp "$SRC/dsfr.min.css" "$SRC/dsfr.nomodule.min.js" "$DEST/"
+cp -r "$SRC/fonts" "$SRC/favicon" "$SRC/icons" "$DEST/"
+cp "$SRC/utility/icons/icons.min.css" "$DEST/utility/icons/"
+cp node_modules/@gouvfr/dsfr/LICENSE.md "$DEST/"
+cp package-lock.json "$STAMP"
+echo "[assets] DSFR $(node -p 'require("./node_modules/@gouvfr/dsfr/package.json").version') copied to $DEST"
