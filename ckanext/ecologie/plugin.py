@@ -34,6 +34,8 @@ from ckanext.ecologie.themes import auth as theme_auth
 from ckanext.ecologie.themes import harvest_hook, search
 from ckanext.ecologie.themes import helpers as theme_helpers
 from ckanext.ecologie.themes.views import themes as themes_blueprint
+from ckanext.ecologie.ui import assets as ui_assets
+from ckanext.ecologie.ui import helpers as ui_helpers
 
 
 class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslation):
@@ -62,6 +64,7 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
     def update_config(self, config: CKANConfig) -> None:
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
+        ui_assets.register()
 
     # IDatasetForm: datasets and bouquets; `validate` picks the bouquet
     # schema, and the templates below pick the bouquet pages, by type.
@@ -183,7 +186,12 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
         return cli.get_commands()
 
     def get_helpers(self) -> dict[str, Any]:
-        return {**theme_helpers.get_helpers(), **access_helpers.get_helpers(), **bouquet_helpers.get_helpers()}
+        return {
+            **theme_helpers.get_helpers(),
+            **access_helpers.get_helpers(),
+            **bouquet_helpers.get_helpers(),
+            **ui_helpers.get_helpers(),
+        }
 
     # IDCATRDFHarvester: access rights and classification at harvest import
 

@@ -1,0 +1,1 @@
+"""The portal on the French state design system (DSFR): layout, navigation, home page."""
