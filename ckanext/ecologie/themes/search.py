@@ -121,8 +121,11 @@ def facet_titles(facets: dict[str, Any], package_type: str) -> dict[str, Any]:
         SUBTHEME_FIELD: _("Sub-themes"),
         ORGANIZATION_TYPE_FIELD: _("Organisation types"),
     }
-    for key in ("organization", "res_format", "license_id"):
-        ordered[key] = facets.get(key, key)
+    # Core's facets; the theme pages start from bare field names.
+    core = {"organization": _("Organizations"), "res_format": _("Formats"), "license_id": _("Licenses")}
+    for key, label in core.items():
+        title = facets.get(key)
+        ordered[key] = title if title and title != key else label
     ordered[ACCESS_FIELD] = _("Access")
     facets.clear()
     facets.update(ordered)
