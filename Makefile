@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 # Front-end assets (DSFR) copied from node_modules by tools/assets.sh.
-ASSETS := ckanext/ecologie/public/vendor/dsfr/.package-lock.json
+ASSETS := ckanext/ecologie/public/vendor/dsfr/.built
 
 .PHONY: help venv assets services dev test lint i18n stop status
 
@@ -50,7 +50,7 @@ lint: venv
 
 i18n: venv
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project ckanext-ecologie -o i18n/ckanext-ecologie.pot ckanext
-	$(BIN)/pybabel update -D ckanext-ecologie -i i18n/ckanext-ecologie.pot -d i18n --no-fuzzy-matching
+	$(BIN)/pybabel update -D ckanext-ecologie -i i18n/ckanext-ecologie.pot -d i18n --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -D ckanext-ecologie -d i18n --statistics
 
 stop:

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Front-end assets: install the pinned npm packages (package-lock.json) and
 # copy what the portal serves into ckanext/ecologie/public/vendor/dsfr/
-# (ignored by git). CKAN's webassets bundle the CSS and JavaScript from there
-# (ckanext/ecologie/assets/webassets.yml); fonts, icons and favicons are
-# served as they are. Idempotent: does nothing when the copy is up to date.
+# (ignored by git). CKAN's webassets bundle the CSS from there
+# (ckanext/ecologie/assets/webassets.yml); the script (an ES module), fonts,
+# icons and favicons are served as they are. Idempotent: does nothing when the copy is up to date.
 #   tools/assets.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,8 +22,10 @@ if ! command -v npm >/dev/null; then
 fi
 
 DEST=ckanext/ecologie/public/vendor/dsfr
-STAMP="$DEST/.package-lock.json"
-if [ -f "$STAMP" ] && cmp -s package-lock.json "$STAMP" && [ -d node_modules/axe-core ]; then
+STAMP="$DEST/.built"
+# The copy is up to date when it was made from this lock file by this script.
+BUILD_ID=$(cat package-lock.json "$0" | sha256sum | cut -d' ' -f1)
+if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$BUILD_ID" ] && [ -d node_modules/axe-core ]; then
     touch "$STAMP"  # for make: up to date
     exit 0
 fi
@@ -36,9 +38,11 @@ SRC=node_modules/@gouvfr/dsfr/dist
 [ -f "$SRC/dsfr.min.css" ] || die "@gouvfr/dsfr is not installed in node_modules"
 rm -rf "$DEST"
 mkdir -p "$DEST/utility/icons"
-cp "$SRC/dsfr.min.css" "$SRC/dsfr.nomodule.min.js" "$DEST/"
+cp "$SRC/dsfr.min.css" "$SRC/dsfr.module.min.js" "$DEST/"
 cp -r "$SRC/fonts" "$SRC/favicon" "$SRC/icons" "$DEST/"
 cp "$SRC/utility/icons/icons.min.css" "$DEST/utility/icons/"
 cp node_modules/@gouvfr/dsfr/LICENSE.md "$DEST/"
-cp package-lock.json "$STAMP"
-echo "[assets] DSFR $(node -p 'require("./node_modules/@gouvfr/dsfr/package.json").version') copied to $DEST"
+VERSION=$(node -p 'require("./node_modules/@gouvfr/dsfr/package.json").version')
+echo "$VERSION" >"$DEST/VERSION"
+echo "$BUILD_ID" >"$STAMP"
+echo "[assets] DSFR $VERSION copied to $DEST"

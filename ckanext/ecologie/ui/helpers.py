@@ -100,9 +100,10 @@ def pagination(page: Page, **params: Any) -> list[dict[str, Any]]:
 
 
 def get_helpers() -> dict[str, Any]:
-    from ckanext.ecologie.ui import home
+    from ckanext.ecologie.ui import assets, home
 
     return {
+        "ecologie_dsfr_script_url": assets.dsfr_script_url,
         "ecologie_main_navigation": main_navigation,
         "ecologie_breadcrumb": breadcrumb,
         "ecologie_alert_type": alert_type,
