@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
+from playwright.sync_api import expect
 
 from ckanext.ecologie.tests.browser.portal import Screenshots, axe_violations, blocking, write_report
 from ckanext.ecologie.tests.helpers import make_dataset
@@ -83,6 +84,19 @@ def test_the_key_pages_have_no_serious_or_critical_violation(portal, new_context
         page.goto(portal.url + path)
         shots.take(page, name)
         found[name] = axe_violations(page)
+    # Keyboard: the first Tab reaches the skip link to the content.
+    page.goto(portal.url + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Contenu"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "content"
+    # The language switch of the header.
+    page.locator(".fr-header__tools-links button.fr-translate__btn").click()
+    page.get_by_role("link", name="EN - English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Data")).to_be_visible()
+    shots.take(page, "home in English")
+    page.goto(portal.url + "/")
     # The pages of a logged-in agent: the dataset with its request form, the bouquet's items.
     page.goto(portal.url + "/user/login")
     page.fill("#field-login", "agente")
