@@ -40,7 +40,9 @@ lint: venv
 	$(BIN)/ruff format --check ckanext tools
 
 i18n: venv
-	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project ckanext-ecologie -o i18n/ckanext-ecologie.pot ckanext
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project ckanext-ecologie -o i18n/ckanext-ecologie.pot.new ckanext
+	@grep -q "^msgid \"." i18n/ckanext-ecologie.pot.new || { echo "error: no message extracted (a template failed to parse?)" >&2; rm -f i18n/ckanext-ecologie.pot.new; exit 1; }
+	mv i18n/ckanext-ecologie.pot.new i18n/ckanext-ecologie.pot
 	$(BIN)/pybabel update -D ckanext-ecologie -i i18n/ckanext-ecologie.pot -d i18n --no-fuzzy-matching
 	$(BIN)/pybabel compile -D ckanext-ecologie -d i18n --statistics
 
