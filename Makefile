@@ -6,11 +6,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help venv services dev test lint i18n stop status
+.PHONY: help venv services dev test bench bench-small lint i18n stop status
 
 help:
 	@echo "make dev       portal with demo content on http://127.0.0.1:5000"
 	@echo "make test      services, then the whole test suite"
+	@echo "make bench     harvest and search at 80,000 datasets against stock CKAN (long)"
+	@echo "make bench-small  the same at 2,000 datasets (a few minutes)"
 	@echo "make services  start PostgreSQL, Redis and Solr (idempotent)"
 	@echo "make stop      stop every service of this project"
 	@echo "make lint      ruff"
@@ -35,9 +37,15 @@ dev: services
 test: services
 	@tools/test.sh
 
+bench: services
+	$(BIN)/python bench/run.py --n 80000 --stock-n 2000
+
+bench-small: services
+	$(BIN)/python bench/run.py --n 2000 --stock-n 500
+
 lint: venv
-	$(BIN)/ruff check ckanext tools
-	$(BIN)/ruff format --check ckanext tools
+	$(BIN)/ruff check ckanext tools bench
+	$(BIN)/ruff format --check ckanext tools bench
 
 i18n: venv
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project ckanext-ecologie -o i18n/ckanext-ecologie.pot.new ckanext

@@ -81,7 +81,7 @@ SELECT 'CREATE ROLE ckan LOGIN PASSWORD ''ckan'''
 SELECT 'CREATE ROLE datastore_ro LOGIN PASSWORD ''datastore'''
  WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'datastore_ro') \gexec
 SELECT format('CREATE DATABASE %I OWNER ckan ENCODING ''UTF8''', db)
-  FROM unnest(ARRAY['ckan_dev', 'ckan_test', 'datastore_dev', 'datastore_test']) AS db
+  FROM unnest(ARRAY['ckan_dev', 'ckan_test', 'datastore_dev', 'datastore_test', 'ckan_bench', 'datastore_bench']) AS db
  WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = db) \gexec
 SQL
 }
