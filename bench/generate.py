@@ -110,11 +110,12 @@ def record(number: int, rng: random.Random, base: str) -> str:
     publisher = PUBLISHERS[number % len(PUBLISHERS)]
     access = rng.choices([label for label, _ in ACCESS], weights=[weight for _, weight in ACCESS])[0]
     uri = f"{base}/dataset/{number}"
+    description = f"{subject} sur le territoire {territory}, édition {year}. Jeu n° {number}."
     lines = [
         f"<{uri}> a dcat:Dataset ;",
         f"  dct:identifier {_literal(uri)} ;",
         f"  dct:title {_literal(f'{subject} - {territory} {year}')}@fr ;",
-        f"  dct:description {_literal(f'{subject} sur le territoire {territory}, édition {year}. Jeu n° {number}.')}@fr ;",
+        f"  dct:description {_literal(description)}@fr ;",
         "  dcat:keyword " + ", ".join(_literal(keyword) + "@fr" for keyword in keywords) + " ;",
         f"  dct:publisher [ a foaf:Organization ; foaf:name {_literal(publisher)} ] ;",
         f"  dct:accessRights [ a dct:RightsStatement ; rdfs:label {_literal(access)}@fr ] ;",
