@@ -13,6 +13,7 @@ from ckan.lib import mailer
 from ckan.lib.plugins import get_permission_labels
 
 from ckanext.ecologie.discussions.model import DiscussionPost, DiscussionThread
+from ckanext.ecologie.organizations import members
 
 log = logging.getLogger(__name__)
 NEW_THREAD = "new discussion"
@@ -45,17 +46,7 @@ def _recipients(package: model.Package, thread: DiscussionThread, actor: model.U
     }
     users = model.Session.query(model.User).filter(model.User.id.in_(participant_ids)).all()
     if package.owner_org:
-        users += (
-            model.Session.query(model.User)
-            .join(model.Member, model.Member.table_id == model.User.id)
-            .filter(
-                model.Member.group_id == package.owner_org,
-                model.Member.table_name == "user",
-                model.Member.capacity == "admin",
-                model.Member.state == "active",
-            )
-            .all()
-        )
+        users += members.admins(package.owner_org)
     unique = {user.id: user for user in users if user.id != actor.id and user.email and user.state == "active"}
     return list(unique.values())
 
