@@ -8,11 +8,13 @@ STAMP := $(VENV)/.installed-stamp
 # Front-end assets (DSFR) copied from node_modules by tools/assets.sh.
 ASSETS := ckanext/ecologie/public/vendor/dsfr/.built
 
-.PHONY: help venv assets services dev test lint i18n stop status
+.PHONY: help venv assets services dev test bench bench-small lint i18n stop status
 
 help:
 	@echo "make dev       portal with demo content on http://127.0.0.1:5000"
 	@echo "make test      services, then the whole test suite"
+	@echo "make bench     harvest and search at 80,000 datasets against stock CKAN (long)"
+	@echo "make bench-small  the same at 2,000 datasets (a few minutes)"
 	@echo "make services  start PostgreSQL, Redis and Solr (idempotent)"
 	@echo "make stop      stop every service of this project"
 	@echo "make assets    npm ci, then the DSFR files the portal serves"
@@ -44,12 +46,20 @@ dev: services
 test: services
 	@tools/test.sh
 
+bench: services
+	$(BIN)/python bench/run.py --n 80000 --stock-n 2000
+
+bench-small: services
+	$(BIN)/python bench/run.py --n 2000 --stock-n 500
+
 lint: venv
-	$(BIN)/ruff check ckanext tools
-	$(BIN)/ruff format --check ckanext tools
+	$(BIN)/ruff check ckanext tools bench
+	$(BIN)/ruff format --check ckanext tools bench
 
 i18n: venv
-	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project ckanext-ecologie -o i18n/ckanext-ecologie.pot ckanext
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project ckanext-ecologie -o i18n/ckanext-ecologie.pot.new ckanext
+	@grep -q "^msgid \"." i18n/ckanext-ecologie.pot.new || { echo "error: no message extracted (a template failed to parse?)" >&2; rm -f i18n/ckanext-ecologie.pot.new; exit 1; }
+	mv i18n/ckanext-ecologie.pot.new i18n/ckanext-ecologie.pot
 	$(BIN)/pybabel update -D ckanext-ecologie -i i18n/ckanext-ecologie.pot -d i18n --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -D ckanext-ecologie -d i18n --statistics
 

@@ -39,7 +39,10 @@ fi
     "ckan.harvest.mq.hostname = 127.0.0.1" \
     "ckan.harvest.mq.port = ${REDIS_PORT:-6380}" \
     "ckan.harvest.mq.redis_db = 0" \
-    "ckanext.dcat.clean_tags = true" >/dev/null
+    "ckanext.dcat.clean_tags = true" \
+    "smtp.server = 127.0.0.1:${MAIL_PORT:-8025}" \
+    "smtp.mail_from = catalogue@example.org" \
+    "ckanext.ecologie.feedback.recipient = equipe@example.org" >/dev/null
 mkdir -p .local/storage-dev
 
 tools/migrate.sh dev.ini >.local/logs/dev-db-upgrade.log 2>&1 \
@@ -47,6 +50,7 @@ tools/migrate.sh dev.ini >.local/logs/dev-db-upgrade.log 2>&1 \
 echo "[dev] database migrated"
 
 tools/services.sh consumers dev.ini
+tools/services.sh mail-sink
 
 # The demo files are served only while they are harvested.
 .venv/bin/python -m http.server --bind 127.0.0.1 --directory demo/catalogues "$DEMO_PORT" \

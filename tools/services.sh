@@ -81,7 +81,7 @@ SELECT 'CREATE ROLE ckan LOGIN PASSWORD ''ckan'''
 SELECT 'CREATE ROLE datastore_ro LOGIN PASSWORD ''datastore'''
  WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'datastore_ro') \gexec
 SELECT format('CREATE DATABASE %I OWNER ckan ENCODING ''UTF8''', db)
-  FROM unnest(ARRAY['ckan_dev', 'ckan_test', 'datastore_dev', 'datastore_test']) AS db
+  FROM unnest(ARRAY['ckan_dev', 'ckan_test', 'datastore_dev', 'datastore_test', 'ckan_bench', 'datastore_bench']) AS db
  WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = db) \gexec
 SQL
 }
@@ -190,6 +190,18 @@ start_consumers() {  # start_consumers INI
     say "harvest gather and fetch consumers running (logs in .local/logs/)"
 }
 
+# E-mails of `make dev` (access requests, discussions, feedback) are kept in
+# .local/logs/mail.log instead of being sent.
+start_mail_sink() {
+    local port=${MAIL_PORT:-8025}
+    pid_alive "$RUN/mail-sink.pid" && return
+    port_open "$port" && die "port $port is taken by another program: stop it or run with MAIL_PORT=<free port>"
+    nohup "$VENV_PY" -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Debugging \
+        >"$LOGS/mail.log" 2>&1 &
+    echo $! >"$RUN/mail-sink.pid"
+    say "e-mails are written to .local/logs/mail.log (SMTP on 127.0.0.1:$port)"
+}
+
 stop_pidfile() {  # stop_pidfile NAME
     local file="$RUN/$1.pid"
     if pid_alive "$file"; then
@@ -209,11 +221,14 @@ case "${1:-}" in
     consumers)
         start_consumers "${2:?usage: services.sh consumers INI}"
         ;;
+    mail-sink)
+        start_mail_sink
+        ;;
     datastore-permissions)
         datastore_permissions "${2:?usage: services.sh datastore-permissions INI DATABASE}" "${3:?database}"
         ;;
     stop)
-        for name in portal gather-consumer fetch-consumer demo-files; do stop_pidfile "$name"; done
+        for name in portal gather-consumer fetch-consumer demo-files mail-sink; do stop_pidfile "$name"; done
         stop_solr
         stop_redis
         stop_postgres

@@ -28,6 +28,10 @@ from ckanext.ecologie.bouquets import lifecycle as bouquet_lifecycle
 from ckanext.ecologie.bouquets import schema as bouquet_schema
 from ckanext.ecologie.bouquets import search as bouquet_search
 from ckanext.ecologie.bouquets.views import bouquets as bouquets_blueprint
+from ckanext.ecologie.discussions import actions as discussion_actions
+from ckanext.ecologie.discussions import auth as discussion_auth
+from ckanext.ecologie.discussions.views import about_html
+from ckanext.ecologie.discussions.views import discussions as discussions_blueprint
 from ckanext.ecologie.organizations import actions as organization_actions
 from ckanext.ecologie.themes import actions as theme_actions
 from ckanext.ecologie.themes import auth as theme_auth
@@ -122,6 +126,7 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
 
     def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         access_surfaces.after_dataset_show(context, pkg_dict)
+        pkg_dict["discussion_count"] = discussion_actions.thread_count(pkg_dict["id"])
 
     def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
         search_params = bouquet_search.exclude_from_dataset_searches(search_params)
@@ -155,6 +160,7 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
             **access_surfaces.get_actions(activity_enabled=p.plugin_loaded("activity")),
             **bouquet_actions.get_actions(),
             **bouquet_lifecycle.get_actions(),
+            **discussion_actions.get_actions(),
         }
 
     def get_auth_functions(self) -> dict[str, Any]:
@@ -162,6 +168,7 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
             **theme_auth.get_auth_functions(),
             **access_auth.get_auth_functions(datastore_enabled=p.plugin_loaded("datastore")),
             **bouquet_auth.get_auth_functions(),
+            **discussion_auth.get_auth_functions(),
         }
 
     # IPermissionLabels: draft bouquets of an organisation for its editors
@@ -180,7 +187,7 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
     # IBlueprint, IClick, ITemplateHelpers
 
     def get_blueprint(self) -> list[Any]:
-        return [themes_blueprint, access_blueprint, bouquets_blueprint]
+        return [themes_blueprint, access_blueprint, bouquets_blueprint, discussions_blueprint]
 
     def get_commands(self) -> list[Any]:
         return cli.get_commands()
@@ -190,6 +197,7 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
             **theme_helpers.get_helpers(),
             **access_helpers.get_helpers(),
             **bouquet_helpers.get_helpers(),
+            "ecologie_about_html": about_html,
             **ui_helpers.get_helpers(),
         }
 

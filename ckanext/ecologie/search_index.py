@@ -2,13 +2,60 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import json
+from collections.abc import Callable, Collection, Iterator
+from typing import Any
 
+import ckan.plugins.toolkit as tk
 from ckan.lib import search
+from ckan.lib.search.common import make_connection
+from ckan.lib.search.index import PackageSearchIndex
+
+BATCH = 500
+Change = Callable[[dict[str, Any], dict[str, Any]], None]
 
 
 def reindex(package_ids: Collection[str]) -> None:
+    """Rebuild the documents from the database (a package_show each)."""
     if not package_ids:
         return
     search.rebuild(package_ids=package_ids, defer_commit=True, quiet=True)
+    search.commit()
+
+
+def _batches(ids: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(ids), BATCH):
+        yield ids[start : start + BATCH]
+
+
+def reindex_with(package_ids: Collection[str], change: Change) -> None:
+    """Reindex datasets after a change made straight in the database, known
+    to the caller: their copies stored in Solr (`data_dict`, as indexed, and
+    `validated_data_dict`, as shown) get the same change and go back through
+    CKAN's indexing (plugins, permission labels included). Far faster than a
+    package_show each at 80,000 datasets; a dataset missing from the index is
+    rebuilt from the database."""
+    ids = list(package_ids)
+    if not ids:
+        return
+    connection = make_connection()
+    indexer = PackageSearchIndex()
+    site = tk.config.get("ckan.site_id")
+    for batch in _batches(ids):
+        quoted = " OR ".join(f'"{package_id}"' for package_id in batch)
+        documents = connection.search(
+            q="*:*",
+            fq=[f'+site_id:"{site}"', f"+id:({quoted})"],
+            fl="id,data_dict,validated_data_dict",
+            rows=len(batch),
+        )
+        found = set()
+        for document in documents:
+            data, shown = json.loads(document["data_dict"]), json.loads(document["validated_data_dict"])
+            change(data, shown)
+            indexer.index_package({**data, "with_custom_schema": shown}, defer_commit=True)
+            found.add(document["id"])
+        missing = [package_id for package_id in batch if package_id not in found]
+        if missing:
+            search.rebuild(package_ids=missing, defer_commit=True, quiet=True)
     search.commit()

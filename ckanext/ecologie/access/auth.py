@@ -62,15 +62,8 @@ def _denied() -> AuthResult:
 
 @tk.chained_auth_function
 @tk.auth_allow_anonymous_access
-def datastore_search(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
-    if not may_use_resource_data(context, data_dict.get("resource_id") or data_dict.get("id")):
-        return _denied()
-    return next_auth(context, data_dict)
-
-
-@tk.chained_auth_function
-@tk.auth_allow_anonymous_access
-def datastore_info(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+def datastore_read(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+    """datastore_search and datastore_info (dumps use datastore_search)."""
     if not may_use_resource_data(context, data_dict.get("resource_id") or data_dict.get("id")):
         return _denied()
     return next_auth(context, data_dict)
@@ -127,6 +120,6 @@ def get_auth_functions(datastore_enabled: bool) -> dict[str, Any]:
     }
     if datastore_enabled:
         functions.update(
-            datastore_search=datastore_search, datastore_info=datastore_info, datastore_search_sql=datastore_search_sql
+            datastore_search=datastore_read, datastore_info=datastore_read, datastore_search_sql=datastore_search_sql
         )
     return functions

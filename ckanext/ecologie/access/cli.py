@@ -23,6 +23,19 @@ def _call(action: str, **data: Any) -> Any:
         raise click.ClickException(str(error) or "not found") from error
 
 
+def _targets(dataset: str | None, organization: str | None) -> dict[str, str]:
+    """Ids of the dataset and organisation given by name or id (left as
+    given when unknown: the action says what is wrong)."""
+    targets = {}
+    if dataset:
+        package = model.Package.get(dataset)
+        targets["package_id"] = package.id if package else dataset
+    if organization:
+        group = model.Group.get(organization)
+        targets["organization_id"] = group.id if group else organization
+    return targets
+
+
 @click.group(short_help="Grants of restricted data.")
 def access() -> None:
     pass
@@ -35,13 +48,7 @@ def access() -> None:
 @click.option("--expires", help="End of the grant, YYYY-MM-DD.")
 def grant(user: str, dataset: str | None, organization: str | None, expires: str | None) -> None:
     """Let USER use restricted data."""
-    data: dict[str, Any] = {"user": user}
-    if dataset:
-        package = model.Package.get(dataset)
-        data["package_id"] = package.id if package else dataset
-    if organization:
-        group = model.Group.get(organization)
-        data["organization_id"] = group.id if group else organization
+    data: dict[str, Any] = {"user": user, **_targets(dataset, organization)}
     if expires:
         data["expires"] = expires
     result = _call("ecologie_access_grant_create", **data)
@@ -62,13 +69,7 @@ def revoke(grant_id: str) -> None:
 @click.option("--organization")
 def list_grants(user: str | None, dataset: str | None, organization: str | None) -> None:
     """List grants."""
-    data = {"user": user}
-    if dataset:
-        package = model.Package.get(dataset)
-        data["package_id"] = package.id if package else dataset
-    if organization:
-        group = model.Group.get(organization)
-        data["organization_id"] = group.id if group else organization
+    data = {"user": user, **_targets(dataset, organization)}
     for item in _call("ecologie_access_grant_list", **{key: value for key, value in data.items() if value}):
         target = f"dataset {item['package_id']}" if item["package_id"] else f"organization {item['organization_id']}"
         click.echo(f"{item['id']}  {item['user']}  {target}  until {item['expires'] or '-'}")

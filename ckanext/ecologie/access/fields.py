@@ -15,6 +15,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 
 from ckanext.ecologie.access.rights import ACCESS_RIGHTS, CATEGORIES, OPEN, RESTRICTED
+from ckanext.ecologie.validation import max_length
 
 MAX_AUDIENCES = 20
 MAX_AUDIENCE_LENGTH = 100
@@ -66,15 +67,6 @@ def web_url(value: Any, context: Context) -> Any:
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise tk.Invalid(tk._("Give an http or https address"))
     return str(value).strip()
-
-
-def max_length(limit: int):  # noqa: ANN201 - a navl validator
-    def validator(value: Any, context: Context) -> Any:
-        if isinstance(value, str) and len(value) > limit:
-            raise tk.Invalid(tk._("At most {count} characters").format(count=limit))
-        return value
-
-    return validator
 
 
 def audiences_from_json(value: Any, context: Context) -> Any:

@@ -12,6 +12,7 @@ import ckan.model as model
 from sqlalchemy import or_
 
 from ckanext.ecologie.access.model import AccessAudit, AccessGrant, AccessRequest
+from ckanext.ecologie.organizations import members
 
 
 def audit(
@@ -103,18 +104,7 @@ def pending_request(user_id: str, package_id: str) -> AccessRequest | None:
 
 
 def admin_organizations(user: model.User) -> set[str]:
-    rows = (
-        model.Session.query(model.Member.group_id)
-        .join(model.Group, model.Group.id == model.Member.group_id)
-        .filter(
-            model.Member.table_name == "user",
-            model.Member.table_id == user.id,
-            model.Member.state == "active",
-            model.Member.capacity == "admin",
-            model.Group.is_organization.is_(True),
-        )
-    )
-    return {group_id for (group_id,) in rows}
+    return members.organizations_of(user, ("admin",))
 
 
 def grants_query(

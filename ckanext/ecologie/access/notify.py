@@ -10,6 +10,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib import mailer
 
 from ckanext.ecologie.access.model import AccessRequest
+from ckanext.ecologie.organizations import members
 
 log = logging.getLogger(__name__)
 
@@ -31,18 +32,7 @@ def _dataset_url(package: model.Package) -> str:
 
 def request_created(request: AccessRequest, package: model.Package, requester: model.User) -> int:
     """Tell the admins of the owning organisation; returns how many were mailed."""
-    admins = (
-        model.Session.query(model.User)
-        .join(model.Member, model.Member.table_id == model.User.id)
-        .filter(
-            model.Member.group_id == package.owner_org,
-            model.Member.table_name == "user",
-            model.Member.capacity == "admin",
-            model.Member.state == "active",
-            model.User.state == "active",
-        )
-        .all()
-    )
+    admins = members.admins(package.owner_org) if package.owner_org else []
     subject = tk._("Access request for {title}").format(title=package.title)
     body = tk._(
         "{user} asks for access to the data of {title}.\n\nReason given:\n{reason}\n\n"

@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import ckan.model as model
+import ckan.plugins.toolkit as tk
 from ckan.types import Context
 from sqlalchemy import or_
 
 from ckanext.ecologie.access.model import AccessGrant
 from ckanext.ecologie.access.rights import OPEN, OPEN_WITH_ACCOUNT, RESTRICTED
+from ckanext.ecologie.organizations import members
 
 CONTEXT_KEY = "ecologie_viewer"
 
@@ -66,18 +68,7 @@ def viewer_for_user(user: model.User | None) -> Viewer:
         return Viewer()
     if user.sysadmin:
         return Viewer(user_id=user.id, sysadmin=True)
-    organizations = {
-        group_id
-        for (group_id,) in model.Session.query(model.Member.group_id)
-        .join(model.Group, model.Group.id == model.Member.group_id)
-        .filter(
-            model.Member.table_name == "user",
-            model.Member.table_id == user.id,
-            model.Member.state == "active",
-            model.Group.is_organization.is_(True),
-            model.Group.state == "active",
-        )
-    }
+    organizations = members.organizations_of(user, ("admin", "editor", "member"))
     now = datetime.datetime.utcnow()
     grants = model.Session.query(AccessGrant.package_id, AccessGrant.organization_id).filter(
         AccessGrant.user_id == user.id, or_(AccessGrant.expires.is_(None), AccessGrant.expires > now)
@@ -108,3 +99,16 @@ def viewer(context: Context) -> Viewer:
 def trusted(context: Context) -> bool:
     """Internal calls (indexing, activity snapshots, harvest) see everything."""
     return bool(context.get("ignore_auth"))
+
+
+def may_read(context: Context, package: model.Package) -> bool:
+    """CKAN's own read permission on the dataset (private ones, drafts)."""
+    try:
+        tk.check_access(
+            "package_show",
+            {"user": context.get("user"), "auth_user_obj": context.get("auth_user_obj")},
+            {"id": package.id},
+        )
+    except tk.NotAuthorized:
+        return False
+    return True

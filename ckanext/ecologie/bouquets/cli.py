@@ -10,6 +10,7 @@ import click
 from ckan.lib import mailer
 
 from ckanext.ecologie.bouquets import BOUQUET, health
+from ckanext.ecologie.organizations import members
 
 
 @click.group(short_help="Bouquets.")
@@ -21,17 +22,7 @@ def _owner(bouquet: model.Package) -> tuple[str, list[model.User]]:
     """The owner's name and who to mail: the organisation's admins, or the creator."""
     if bouquet.owner_org:
         organization = model.Group.get(bouquet.owner_org)
-        admins = [
-            user
-            for user in model.Session.query(model.User)
-            .join(model.Member, model.Member.table_id == model.User.id)
-            .filter(
-                model.Member.group_id == bouquet.owner_org,
-                model.Member.table_name == "user",
-                model.Member.capacity == "admin",
-                model.Member.state == "active",
-            )
-        ]
+        admins = members.admins(bouquet.owner_org)
         return (organization.title or organization.name) if organization else bouquet.owner_org, admins
     creator = model.User.get(bouquet.creator_user_id) if bouquet.creator_user_id else None
     return (creator.name if creator else "?"), [creator] if creator else []

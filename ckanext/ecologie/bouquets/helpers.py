@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 from urllib.parse import quote
 
@@ -13,8 +14,17 @@ def _context() -> dict[str, Any]:
     return {"user": current_user.name, "auth_user_obj": current_user}
 
 
+@functools.lru_cache(maxsize=4096)
+def _purpose_html(text: str) -> Any:
+    """Purposes rendered once per process (CKAN's sanitising markdown)."""
+    return tk.h.render_markdown(text, auto_link=False)
+
+
 def bouquet_items(pkg: dict[str, Any]) -> list[dict[str, Any]]:
-    return tk.get_action("ecologie_bouquet_item_list")(_context(), {"bouquet_id": pkg["id"]})  # type: ignore[arg-type]
+    items = tk.get_action("ecologie_bouquet_item_list")(_context(), {"bouquet_id": pkg["id"]})  # type: ignore[arg-type]
+    for item in items:
+        item["purpose_html"] = _purpose_html(item["purpose"]) if item["purpose"] else ""
+    return items
 
 
 def bouquets_using(pkg: dict[str, Any]) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ import ckan.model as model
 from ckan.lib.plugins import DefaultPermissionLabels
 
 from ckanext.ecologie.bouquets import BOUQUET
+from ckanext.ecologie.organizations import members
 
 _default = DefaultPermissionLabels()
 
@@ -22,10 +23,5 @@ def user_labels(user: model.User | None) -> list[str]:
     labels = _default.get_user_dataset_labels(user)  # type: ignore[arg-type]
     if user is None or getattr(user, "is_anonymous", True) or not getattr(user, "id", None):
         return labels
-    editing = model.Session.query(model.Member.group_id).filter(
-        model.Member.table_name == "user",
-        model.Member.table_id == user.id,
-        model.Member.state == "active",
-        model.Member.capacity.in_(("editor", "admin")),
-    )
-    return labels + [f"bouquet-editor-{group_id}" for (group_id,) in editing]
+    editing = members.organizations_of(user, ("editor", "admin"))
+    return labels + [f"bouquet-editor-{group_id}" for group_id in sorted(editing)]

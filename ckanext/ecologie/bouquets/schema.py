@@ -14,6 +14,7 @@ from ckanext.ecologie.bouquets import BOUQUET
 from ckanext.ecologie.themes import validators as theme_fields
 from ckanext.ecologie.themes.store import get_taxonomy
 from ckanext.ecologie.themes.taxonomy import BOUQUET as BOUQUET_SCHEME
+from ckanext.ecologie.validation import max_length
 
 MAX_COVERAGE = 200
 
@@ -59,15 +60,6 @@ def existing_bouquet(value: Any, context: Context) -> Any:
     if source is None or source.type != BOUQUET:
         raise tk.Invalid(tk._("Bouquet not found"))
     return source.id
-
-
-def max_length(limit: int):  # noqa: ANN201 - a navl validator
-    def validator(value: Any, context: Context) -> Any:
-        if isinstance(value, str) and len(value) > limit:
-            raise tk.Invalid(tk._("At most {count} characters").format(count=limit))
-        return value
-
-    return validator
 
 
 def create_schema(base: Schema) -> Schema:

@@ -2,18 +2,21 @@
 
 Reads datasets in batches straight from the database (a package_show per
 dataset would take hours at 80,000), writes the `themes` extra of those that
-change, and reindexes them. Themes chosen by an editor are never touched.
+change, and reindexes them from the index's own copies, changed the same way.
+Themes chosen by an editor are never touched.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import ckan.model as model
 
-from ckanext.ecologie.search_index import reindex
+from ckanext.ecologie.search_index import reindex_with
 from ckanext.ecologie.themes.classifier import Classifier, classifier_for, dcat_theme_uris
 from ckanext.ecologie.themes.store import get_taxonomy
 from ckanext.ecologie.themes.validators import CLASSIFIER, EDITOR, stored_themes
@@ -76,17 +79,31 @@ def classify_many(ids: list[str], dry_run: bool = False, progress: Callable[[int
     classifier = classifier_for(get_taxonomy())
     for batch in _batches(ids):
         changed = _classify_batch(batch, classifier, summary, dry_run)
-        if not dry_run:
+        if not dry_run and changed:
             model.Session.commit()
-            reindex(changed)
+            reindex_with(changed, functools.partial(_apply_themes, changed))
         if progress:
             progress(len(batch))
     return summary
 
 
-def _classify_batch(batch: list[str], classifier: Classifier, summary: Summary, dry_run: bool) -> list[str]:
+def _apply_themes(themes_by_id: dict[str, list[str]], data: dict[str, Any], shown: dict[str, Any]) -> None:
+    """The same change as in the database, on the index's copies."""
+    themes = themes_by_id[data["id"]]
+    data["extras"] = [extra for extra in data.get("extras", []) if extra["key"] not in ("themes", "themes_origin")]
+    shown.pop("themes", None)
+    shown.pop("themes_origin", None)
+    if themes:
+        data["extras"] += [
+            {"key": "themes", "value": json.dumps(themes)},
+            {"key": "themes_origin", "value": CLASSIFIER},
+        ]
+        shown.update(themes=themes, themes_origin=CLASSIFIER)
+
+
+def _classify_batch(batch: list[str], classifier: Classifier, summary: Summary, dry_run: bool) -> dict[str, list[str]]:
     tags = _tags_of(batch)
-    changed = []
+    changed: dict[str, list[str]] = {}
     for package in model.Session.query(model.Package).filter(model.Package.id.in_(batch)):
         extras = dict(package.extras or {})
         before = stored_themes(extras.get("themes"))
@@ -110,7 +127,7 @@ def _classify_batch(batch: list[str], classifier: Classifier, summary: Summary, 
         summary.changes.append((package.name, before, found))
         if not dry_run:
             package.extras = extras
-            changed.append(package.id)
+            changed[package.id] = found
     return changed
 
 

@@ -111,3 +111,16 @@ def test_a_bad_file_is_refused_and_the_stored_taxonomy_kept(cli, tmp_path) -> No
     assert "not readable as Turtle" in result.output
     store.forget()
     assert sorted(store.get_taxonomy().concepts) == ["eau", "sargasses"]
+
+
+def test_a_dataset_missing_from_the_index_is_rebuilt_from_the_database(cli) -> None:
+    from ckan import model
+    from ckan.lib.search import commit, index_for
+
+    dataset = make_dataset(title="PLU de Cartigny")
+    index_for(model.Package).delete_package({"id": dataset["id"]})
+    commit()
+    assert call_action("package_search", q="Cartigny")["count"] == 0
+    assert _invoke(cli, "classify", "--all").exit_code == 0
+    found = call_action("package_search", fq='vocab_ecosphere_subtheme:"planification"')
+    assert [item["id"] for item in found["results"]] == [dataset["id"]]

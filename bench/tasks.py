@@ -1,0 +1,187 @@
+"""Benchmark steps that run inside a CKAN app (one process per step, with
+the configuration given): python bench/tasks.py INI TASK [ARGS...]. Each
+prints one JSON line."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import statistics
+import sys
+import time
+from typing import Any
+
+from ckan.cli import load_config
+from ckan.config.middleware import make_app
+
+BOUQUET_ITEMS = 200
+
+
+def _action(action_name: str, **data: Any) -> Any:
+    import ckan.plugins.toolkit as tk
+
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    return tk.get_action(action_name)({"user": site_user["name"]}, data)
+
+
+def prepare_source(url: str, source_type: str) -> dict[str, Any]:
+    import ckan.plugins.toolkit as tk
+
+    try:
+        _action("organization_show", id="bench-org")
+    except tk.ObjectNotFound:
+        _action("organization_create", name="bench-org", title="Organisation du banc d'essai")
+    name = f"bench-{source_type.replace('_', '-')}"
+    try:
+        source = _action("harvest_source_show", id=name)
+    except tk.ObjectNotFound:
+        source = _action(
+            "harvest_source_create",
+            name=name,
+            title=name,
+            url=url,
+            source_type=source_type,
+            owner_org="bench-org",
+            frequency="MANUAL",
+        )
+    return {"name": source["name"], "id": source["id"]}
+
+
+def harvest(source_name: str, expected: str) -> dict[str, Any]:
+    """Create a job, run it through the queues (the consumers are running)
+    and wait until it is finished and every record is searchable."""
+    source = _action("harvest_source_show", id=source_name)
+    started = time.monotonic()
+    job = _action("harvest_job_create", source_id=source["id"])
+    while True:
+        _action("harvest_jobs_run", source_id=source["id"])
+        job = _action("harvest_job_show", id=job["id"])
+        if job["status"] == "Finished":
+            break
+        time.sleep(1)
+    count = -1
+    for _ in range(120):  # a commit may still be on its way
+        count = _action("package_search", fq=f'harvest_source_id:"{source["id"]}"', rows=0, include_private=True)[
+            "count"
+        ]
+        if count >= int(expected) or job["stats"].get("errored"):
+            break
+        time.sleep(0.5)
+    return {"seconds": time.monotonic() - started, "stats": job["stats"], "searchable": count}
+
+
+def _queries(count: int) -> list[dict[str, Any]]:
+    rng = random.Random(7)
+    themes = [
+        "eau",
+        "risques",
+        "amenagement-et-urbanisme",
+        "nature-paysages-et-biodiversite",
+        "climat",
+        "transport-et-deplacements",
+        "nuisances-dechets-et-pollution",
+        "industrie",
+    ]
+    words = ["", "", "qualité", "inondation", "Occitanie", "vélo", "2019", "énergie"]
+    facets = [
+        "vocab_ecosphere_theme",
+        "vocab_ecosphere_subtheme",
+        "organization",
+        "res_format",
+        "license_id",
+        "vocab_access_rights",
+        "vocab_organization_type",
+    ]
+    return [
+        {
+            "q": rng.choice(words),
+            "fq": f'+dataset_type:dataset +vocab_ecosphere_theme:"{rng.choice(themes)}"',
+            "facet.field": facets,
+            "rows": 20,
+            "start": rng.choice([0, 0, 20]),
+        }
+        for _ in range(count)
+    ]
+
+
+def search(count: str) -> dict[str, Any]:
+    """Theme-faceted searches as an anonymous visitor, timed one by one."""
+    import ckan.plugins.toolkit as tk
+
+    queries = _queries(int(count))
+    for query in queries:  # the same warm-up for both configurations: Solr's caches are shared
+        tk.get_action("package_search")({"user": "", "ignore_auth": False}, dict(query))
+    timings = []
+    for query in queries:
+        started = time.perf_counter()
+        tk.get_action("package_search")({"user": "", "ignore_auth": False}, dict(query))
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return {
+        "queries": len(timings),
+        "p50_ms": round(statistics.median(timings), 2),
+        "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 2),
+    }
+
+
+def bouquet_page(app: Any) -> dict[str, Any]:
+    """A published bouquet of 200 items over harvested datasets, its page
+    fetched 20 times by an anonymous visitor."""
+    datasets = _action("package_search", fq="+dataset_type:dataset", rows=BOUQUET_ITEMS)["results"]
+    bouquet = _action(
+        "package_create",
+        type="bouquet",
+        name="bench-bouquet",
+        title="Bouquet du banc d'essai",
+        themes=["mieux-se-loger"],
+        private=False,
+    )
+    items = [
+        {"package_id": dataset["id"], "purpose": "Mesurer", "group": f"Groupe {index % 5}"}
+        for index, dataset in enumerate(datasets)
+    ]
+    items += [{"label": f"Donnée manquante {index}"} for index in range(BOUQUET_ITEMS - len(items))]
+    _action("ecologie_bouquet_item_create", bouquet_id=bouquet["id"], items=items)
+    client = app.test_client()
+    client.get(f"/bouquet/{bouquet['name']}")
+    timings = []
+    for _ in range(20):
+        started = time.perf_counter()
+        response = client.get(f"/bouquet/{bouquet['name']}")
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+    return {"median_ms": round(statistics.median(timings), 1), "items": len(items)}
+
+
+def unclassify() -> dict[str, Any]:
+    """Forget the classifier's themes, so that classifying has all to do."""
+    from ckan import model
+    from sqlalchemy import text
+
+    result = model.Session.execute(
+        text(
+            "UPDATE package SET extras = extras - 'themes' - 'themes_origin' "
+            "WHERE type = 'dataset' AND extras->>'themes_origin' = 'classifier'"
+        )
+    )
+    model.Session.commit()
+    return {"unclassified": result.rowcount}  # type: ignore[attr-defined]
+
+
+def main(ini: str, task: str, *args: str) -> None:
+    app = make_app(load_config(ini))
+    logging.getLogger().setLevel(logging.WARNING)
+    flask_app = app._wsgi_app  # type: ignore[attr-defined]
+    with flask_app.test_request_context():
+        if task == "bouquet_page":
+            result = bouquet_page(flask_app)
+        else:
+            result = {"prepare_source": prepare_source, "harvest": harvest, "search": search, "unclassify": unclassify}[
+                task
+            ](*args)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])

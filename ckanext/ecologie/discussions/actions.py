@@ -1,0 +1,256 @@
+"""Discussion actions. Bodies are markdown, kept as written and shown
+sanitised (`body_html`): no script, no `javascript:` link."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.types import Context, DataDict
+
+from ckanext.ecologie.discussions import notify, rules
+from ckanext.ecologie.discussions.model import DiscussionPost, DiscussionThread
+from ckanext.ecologie.search_index import reindex
+
+MAX_TITLE = 200
+MAX_BODY = 20000
+
+
+def _text(value: Any, limit: int, field: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise tk.ValidationError({field: [tk._("Missing value")]})
+    if len(value) > limit:
+        raise tk.ValidationError({field: [tk._("At most {count} characters").format(count=limit)]})
+    return value.strip()
+
+
+def _author(context: Context) -> model.User:
+    user = rules.user_of(context)
+    if user is None:
+        raise tk.NotAuthorized(tk._("Log in to take part in discussions"))
+    return user
+
+
+def _readable_subject(context: Context, subject_id: Any) -> model.Package:
+    package = rules.subject(subject_id)
+    if not rules.may_read(context, package):
+        raise tk.NotAuthorized(tk._("You may not read the discussions of this page"))
+    return package
+
+
+def _thread(thread_id: Any) -> DiscussionThread:
+    thread = model.Session.get(DiscussionThread, str(thread_id or ""))
+    if thread is None:
+        raise tk.ObjectNotFound(tk._("Discussion not found"))
+    return thread
+
+
+def _post(post_id: Any) -> DiscussionPost:
+    post = model.Session.get(DiscussionPost, str(post_id or ""))
+    if post is None:
+        raise tk.ObjectNotFound(tk._("Message not found"))
+    return post
+
+
+def _after_write(package: model.Package) -> None:
+    """Counts live in the index (search results show them)."""
+    model.Session.commit()
+    reindex([package.id])
+
+
+def ecologie_discussion_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Open a thread (`title`, markdown `body`) on a dataset or bouquet (`subject_id`)."""
+    tk.check_access("ecologie_discussion_create", context, data_dict)
+    author = _author(context)
+    package = _readable_subject(context, data_dict.get("subject_id"))
+    title = _text(data_dict.get("title"), MAX_TITLE, "title")
+    body = _text(data_dict.get("body"), MAX_BODY, "body")
+    rules.check_rate(author)
+    thread = DiscussionThread(subject_id=package.id, title=title, author_id=author.id)
+    model.Session.add(thread)
+    model.Session.flush()
+    model.Session.add(DiscussionPost(thread_id=thread.id, author_id=author.id, body=body))
+    notify.record_activity(notify.NEW_THREAD, author, package, thread)
+    _after_write(package)
+    notify.mail(package, thread, author, is_reply=False)
+    return thread_dict(context, thread, package)
+
+
+def ecologie_discussion_reply(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Reply (`body`) in a thread (`thread_id`) that is not closed."""
+    tk.check_access("ecologie_discussion_reply", context, data_dict)
+    author = _author(context)
+    thread = _thread(data_dict.get("thread_id"))
+    package = _readable_subject(context, thread.subject_id)
+    if thread.hidden and not rules.is_moderator(context, package):
+        raise tk.ObjectNotFound(tk._("Discussion not found"))
+    if thread.closed:
+        raise tk.ValidationError({"thread_id": [tk._("This discussion is closed")]})
+    body = _text(data_dict.get("body"), MAX_BODY, "body")
+    rules.check_rate(author)
+    model.Session.add(DiscussionPost(thread_id=thread.id, author_id=author.id, body=body))
+    thread.last_activity = datetime.datetime.utcnow()
+    notify.record_activity(notify.NEW_REPLY, author, package, thread)
+    _after_write(package)
+    notify.mail(package, thread, author, is_reply=True)
+    return thread_dict(context, thread, package)
+
+
+def ecologie_discussion_edit(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """An author changes a message (`post_id`, `body`) for a while after writing it."""
+    tk.check_access("ecologie_discussion_edit", context, data_dict)
+    post = _post(data_dict.get("post_id"))
+    thread = _thread(post.thread_id)
+    package = _readable_subject(context, thread.subject_id)
+    if not rules.may_edit(context, post, bool(thread.closed)):
+        raise tk.NotAuthorized(tk._("Only the author may change a message, for a while after writing it"))
+    post.body = _text(data_dict.get("body"), MAX_BODY, "body")
+    post.edited = datetime.datetime.utcnow()
+    model.Session.commit()
+    return thread_dict(context, thread, package)
+
+
+def _moderated(context: Context, data_dict: DataDict) -> tuple[DiscussionThread, DiscussionPost | None, model.Package]:
+    post = _post(data_dict["post_id"]) if data_dict.get("post_id") else None
+    thread = _thread(post.thread_id if post else data_dict.get("thread_id"))
+    package = rules.subject(thread.subject_id)
+    if not rules.is_moderator(context, package):
+        raise tk.NotAuthorized(tk._("Only moderators may do this"))
+    return thread, post, package
+
+
+def ecologie_discussion_close(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Close a thread (`thread_id`): no more replies. `closed: false` reopens it."""
+    tk.check_access("ecologie_discussion_close", context, data_dict)
+    thread, _, package = _moderated(context, data_dict)
+    if tk.asbool(data_dict.get("closed", True)):
+        thread.closed, thread.closed_by = datetime.datetime.utcnow(), _author(context).id
+    else:
+        thread.closed = thread.closed_by = None
+    model.Session.commit()
+    return thread_dict(context, thread, package)
+
+
+def ecologie_discussion_hide(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Hide (or, with `hidden: false`, show again) a thread or one message."""
+    tk.check_access("ecologie_discussion_hide", context, data_dict)
+    thread, post, package = _moderated(context, data_dict)
+    (post or thread).hidden = tk.asbool(data_dict.get("hidden", True))
+    _after_write(package)
+    return thread_dict(context, thread, package)
+
+
+def ecologie_discussion_delete(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Delete a thread (`thread_id`) or one message (`post_id`); deleting the
+    first message deletes the thread."""
+    tk.check_access("ecologie_discussion_delete", context, data_dict)
+    thread, post, package = _moderated(context, data_dict)
+    first = model.Session.query(DiscussionPost).filter_by(thread_id=thread.id).order_by(DiscussionPost.created).first()
+    if post is None or (first is not None and post.id == first.id):
+        model.Session.delete(thread)
+        result = {"thread_id": thread.id, "deleted": "thread"}
+    else:
+        model.Session.delete(post)
+        result = {"post_id": post.id, "deleted": "post"}
+    _after_write(package)
+    return result
+
+
+@tk.side_effect_free
+def ecologie_discussion_list(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+    """Threads of a dataset or bouquet (`subject_id`), latest activity first,
+    with their messages. Hidden ones are shown to moderators only."""
+    tk.check_access("ecologie_discussion_list", context, data_dict)
+    package = _readable_subject(context, data_dict.get("subject_id"))
+    moderator = rules.is_moderator(context, package)
+    query = model.Session.query(DiscussionThread).filter(DiscussionThread.subject_id == package.id)
+    if not moderator:
+        query = query.filter(DiscussionThread.hidden.is_(False))
+    threads = query.order_by(DiscussionThread.last_activity.desc()).all()
+    posts: dict[str, list[DiscussionPost]] = {thread.id: [] for thread in threads}
+    if threads:
+        for post in (
+            model.Session.query(DiscussionPost)
+            .filter(DiscussionPost.thread_id.in_(list(posts)))
+            .order_by(DiscussionPost.created)
+        ):
+            posts[post.thread_id].append(post)
+    authors = _authors({thread.author_id for thread in threads} | {p.author_id for ps in posts.values() for p in ps})
+    return [_thread_dict(context, thread, posts[thread.id], authors, moderator) for thread in threads]
+
+
+def thread_count(package_id: str) -> int:
+    return (
+        model.Session.query(DiscussionThread)
+        .filter(DiscussionThread.subject_id == package_id, DiscussionThread.hidden.is_(False))
+        .count()
+    )
+
+
+def _authors(ids: set[str]) -> dict[str, model.User]:
+    if not ids:
+        return {}
+    return {user.id: user for user in model.Session.query(model.User).filter(model.User.id.in_(ids))}
+
+
+def thread_dict(context: Context, thread: DiscussionThread, package: model.Package) -> dict[str, Any]:
+    posts = model.Session.query(DiscussionPost).filter_by(thread_id=thread.id).order_by(DiscussionPost.created).all()
+    authors = _authors({thread.author_id} | {post.author_id for post in posts})
+    return _thread_dict(context, thread, posts, authors, rules.is_moderator(context, package))
+
+
+def _iso(value: datetime.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _thread_dict(
+    context: Context,
+    thread: DiscussionThread,
+    posts: list[DiscussionPost],
+    authors: dict[str, model.User],
+    moderator: bool,
+) -> dict[str, Any]:
+    def name(user_id: str) -> str:
+        user = authors.get(user_id)
+        return (user.fullname or user.name) if user else "?"
+
+    shown = [post for post in posts if moderator or not post.hidden]
+    return {
+        "id": thread.id,
+        "subject_id": thread.subject_id,
+        "title": thread.title,
+        "author": name(thread.author_id),
+        "created": _iso(thread.created),
+        "last_activity": _iso(thread.last_activity),
+        "closed": _iso(thread.closed),
+        "hidden": thread.hidden,
+        "post_count": len(shown),
+        "posts": [
+            {
+                "id": post.id,
+                "author": name(post.author_id),
+                "author_id": post.author_id,
+                "body": post.body,
+                "body_html": str(tk.h.render_markdown(post.body)),
+                "created": _iso(post.created),
+                "edited": _iso(post.edited),
+                "hidden": post.hidden,
+                "can_edit": rules.may_edit(context, post, bool(thread.closed)),
+            }
+            for post in shown
+        ],
+    }
+
+
+def get_actions() -> dict[str, Any]:
+    return {
+        "ecologie_discussion_create": ecologie_discussion_create,
+        "ecologie_discussion_reply": ecologie_discussion_reply,
+        "ecologie_discussion_edit": ecologie_discussion_edit,
+        "ecologie_discussion_close": ecologie_discussion_close,
+        "ecologie_discussion_hide": ecologie_discussion_hide,
+        "ecologie_discussion_delete": ecologie_discussion_delete,
+        "ecologie_discussion_list": ecologie_discussion_list,
+    }

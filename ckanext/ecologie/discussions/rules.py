@@ -1,0 +1,81 @@
+"""Who may read, write and moderate the discussions of a dataset or bouquet.
+
+Threads follow their subject: a private subject's threads are read by those
+who may read it; a restricted dataset's, by those who may use its data (a
+thread may quote it). Moderators are sysadmins and the admins of the owning
+organisation (the creator, for a bouquet without organisation).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan import authz
+from ckan.types import Context
+
+from ckanext.ecologie.access import policy
+from ckanext.ecologie.discussions.model import DiscussionPost
+
+
+def subject(subject_id: str | None) -> model.Package:
+    package = model.Package.get(subject_id or "")
+    if package is None or package.state != "active" or package.type not in ("dataset", "bouquet"):
+        raise tk.ObjectNotFound(tk._("Dataset not found"))
+    return package
+
+
+def may_read(context: Context, package: model.Package) -> bool:
+    try:
+        tk.check_access(
+            "package_show",
+            {"user": context.get("user"), "auth_user_obj": context.get("auth_user_obj")},
+            {"id": package.id},
+        )
+    except tk.NotAuthorized:
+        return False
+    pkg_dict = {"id": package.id, "owner_org": package.owner_org, "access_rights": package.extras.get("access_rights")}
+    return policy.viewer(context).may_use_dataset(pkg_dict)
+
+
+def user_of(context: Context) -> model.User | None:
+    return model.User.get(context.get("user") or "") if context.get("user") else None
+
+
+def is_moderator(context: Context, package: model.Package) -> bool:
+    user = user_of(context)
+    if user is None:
+        return False
+    if user.sysadmin:
+        return True
+    if package.owner_org:
+        return authz.users_role_for_group_or_org(package.owner_org, user.name) == "admin"
+    return package.creator_user_id == user.id
+
+
+def may_edit(context: Context, post: DiscussionPost, closed: bool) -> bool:
+    user = user_of(context)
+    window = datetime.timedelta(minutes=tk.config.get("ckanext.ecologie.discussions.edit_minutes"))
+    return (
+        user is not None
+        and post.author_id == user.id
+        and not closed
+        and not post.hidden
+        and datetime.datetime.utcnow() - post.created <= window
+    )
+
+
+def check_rate(user: model.User) -> None:
+    """A limit of messages per user and hour, against floods."""
+    limit = tk.config.get("ckanext.ecologie.discussions.rate_limit")
+    since = datetime.datetime.utcnow() - datetime.timedelta(hours=1)
+    recent = (
+        model.Session.query(DiscussionPost)
+        .filter(DiscussionPost.author_id == user.id, DiscussionPost.created > since)
+        .count()
+    )
+    if recent >= limit and not user.sysadmin:
+        raise tk.ValidationError(
+            {"rate_limit": [tk._("You wrote {count} messages in the last hour: please wait").format(count=recent)]}
+        )
