@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ckanext.ecologie.access.cli import access
+from ckanext.ecologie.harvest.cli import harvest_group, sources_group
 from ckanext.ecologie.themes.cli import themes
 
 
@@ -15,6 +16,8 @@ def ecologie() -> None:
 
 ecologie.add_command(themes)
 ecologie.add_command(access)
+ecologie.add_command(sources_group)
+ecologie.add_command(harvest_group)
 
 
 def get_commands() -> list[click.Command]:

@@ -19,7 +19,7 @@ from ckanext.ecologie.harvest.config import Checkers, SourceConfig, one_of
 from ckanext.ecologie.harvest.enrich import SourceInfo
 from ckanext.ecologie.harvest.fetch import FetchError
 from ckanext.ecologie.harvest.gather import Page, SourceError
-from ckanext.ecologie.harvest.records import Record, RecordError, extra, identifier_of, set_extra
+from ckanext.ecologie.harvest.records import Record, RecordError, extra, identifier_of, is_uri, set_extra
 
 
 def dataset_records(parser: Any, source: SourceInfo) -> Iterator[Record | RecordError]:
@@ -34,7 +34,10 @@ def dataset_records(parser: Any, source: SourceInfo) -> Iterator[Record | Record
             yield RecordError(dataset.get("title") or "?", tk._("The record has no identifier"))
             continue
         dataset.pop("name", None)
-        set_extra(dataset, "source_record_url", dataset.get("url") or extra(dataset, "uri"))
+        # ckanext-dcat puts blank node ids in `url` and `uri`: links back need real addresses.
+        links = [value for value in (dataset.get("url"), extra(dataset, "uri")) if is_uri(value)]
+        dataset["url"] = links[0] if links else ""
+        set_extra(dataset, "source_record_url", links[0] if links else None)
         yield Record(identifier, dataset)
 
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ckanext.ecologie.access import harvest_hook as access_harvest
-from ckanext.ecologie.harvest import licences, publishers
+from ckanext.ecologie.access.fields import MAX_REASON_LENGTH
+from ckanext.ecologie.harvest import formats, licences, publishers
 from ckanext.ecologie.harvest.config import SourceConfig
 from ckanext.ecologie.harvest.records import extra, set_extra
 from ckanext.ecologie.themes import harvest_hook as theme_harvest
@@ -46,6 +47,14 @@ def _spatial(dataset: dict[str, Any]) -> None:
             set_extra(dataset, "spatial", None)
 
 
+def _resources(dataset: dict[str, Any]) -> None:
+    """Distributions without an address give the reader nothing: dropped."""
+    dataset["resources"] = [resource for resource in dataset.get("resources") or [] if resource.get("url")]
+    for resource in dataset["resources"]:
+        resource["format"] = formats.normalise(resource.get("format"), resource.get("url"))
+        resource["name"] = resource.get("name") or resource["url"]
+
+
 def _contact(dataset: dict[str, Any]) -> None:
     if not dataset.get("maintainer"):
         dataset["maintainer"] = extra(dataset, "contact_name") or ""
@@ -68,11 +77,14 @@ def enrich(
     )
     _licence(dataset)
     _spatial(dataset)
+    _resources(dataset)
     _contact(dataset)
     set_extra(dataset, "harvest_identifier", identifier)
     set_extra(dataset, "harvest_source_url", source.url)
     if not extra(dataset, "provenance"):
         set_extra(dataset, "provenance", source.title)
     access_harvest.map_access_rights(dataset)
+    if len(dataset.get("access_reason") or "") > MAX_REASON_LENGTH:
+        dataset["access_reason"] = dataset["access_reason"][: MAX_REASON_LENGTH - 1] + "…"
     theme_harvest.classify_for_import(dataset)
     return dataset

@@ -59,7 +59,12 @@ def _merge_resources(dataset: dict[str, Any], existing: dict[str, Any], source_i
         previous = by_url.pop(resource.get("url"), None)
         if previous:
             resource["id"] = previous["id"]
-    others = [res for res in existing.get("resources") or [] if res.get(RESOURCE_SOURCE_KEY) != source_id]
+    urls = {resource.get("url") for resource in dataset.get("resources") or []}
+    others = [
+        res
+        for res in existing.get("resources") or []
+        if res.get(RESOURCE_SOURCE_KEY) != source_id and not (res.get("url") and res.get("url") in urls)
+    ]
     dataset["resources"] = (dataset.get("resources") or []) + others
 
 
@@ -80,7 +85,8 @@ def _make_current(harvest_object: HarvestObject, package_id: str) -> None:
 
 
 def _save(dataset: dict[str, Any], creating: bool) -> str:
-    package_plugin = lib_plugins.lookup_package_plugin(dataset.get("type"))
+    dataset.setdefault("type", "dataset")  # without a type, CKAN would pick the default schema, not ours
+    package_plugin = lib_plugins.lookup_package_plugin(dataset["type"])
     schema = package_plugin.create_package_schema() if creating else package_plugin.update_package_schema()
     context = {**_context(), "schema": theme_harvest.schema_for_import(schema)}
     if creating:
@@ -114,6 +120,10 @@ def import_record(harvest_object: HarvestObject, source: SourceInfo, config: Sou
     content_hash: str = payload["hash"]
     identifier = harvest_object.guid
     with advisory_lock(f"record:{identifier}"):
+        # ckanext-harvest may deliver an object twice (`harvest_jobs_run`
+        # resubmits waiting objects): once imported, it is current.
+        if model.Session.query(HarvestObject.current).filter(HarvestObject.id == harvest_object.id).scalar():
+            return True
         row, package = _package_of(source.id, identifier)
         if row and package and package.state == "active" and row.content_hash == content_hash:
             return UNCHANGED

@@ -8,6 +8,7 @@ from typing import Any
 
 from owslib.iso import MD_Metadata
 
+from ckanext.ecologie.access.rights import from_limitations
 from ckanext.ecologie.harvest import licences
 from ckanext.ecologie.harvest.records import is_uri, set_extra
 
@@ -15,9 +16,6 @@ TOPIC_CATEGORY = "http://inspire.ec.europa.eu/metadata-codelist/TopicCategory/"
 # Roles that name who publishes the data, most telling first.
 PUBLISHER_ROLES = ("publisher", "owner", "custodian", "originator", "distributor", "pointOfContact")
 _TAG_UNSAFE = re.compile(r"[^\w\s\-.]", re.UNICODE)
-
-# Protocols of OGC services and common download labels -> resource format
-_PROTOCOL_FORMATS = (("wms", "WMS"), ("wfs", "WFS"), ("wmts", "WMTS"), ("atom", "ATOM"))
 
 
 def _tag(name: str) -> str:
@@ -46,15 +44,6 @@ def _bbox(identification: Any) -> str | None:
     return json.dumps({"type": "Polygon", "coordinates": [ring]})
 
 
-def _format(protocol: str | None, url: str) -> str:
-    lowered = (protocol or "").lower()
-    for marker, name in _PROTOCOL_FORMATS:
-        if marker in lowered:
-            return name
-    extension = url.rsplit("?", 1)[0].rsplit(".", 1)[-1].upper()
-    return extension if 1 < len(extension) <= 5 and extension.isalnum() else ""
-
-
 def _resources(md: MD_Metadata, data_format: str | None) -> list[dict[str, Any]]:
     resources = []
     seen = set()
@@ -68,7 +57,8 @@ def _resources(md: MD_Metadata, data_format: str | None) -> list[dict[str, Any]]
                 "url": url,
                 "name": online.name or url,
                 "description": online.description or "",
-                "format": _format(online.protocol, url) or data_format or "",
+                # a download's format is the distribution's; other links name a protocol
+                "format": (data_format if "download" in (online.protocol or "").lower() else online.protocol) or "",
                 "protocol": online.protocol or "",
             }
         )
@@ -95,6 +85,10 @@ def dataset_from_iso(md: MD_Metadata, record_url: str) -> tuple[list[str], dict[
         "extras": [],
     }
     constraints = (identification.otherconstraints or []) + (identification.uselimitation or [])
+    # French records often state access limitations among the use limitations
+    access = list(identification.otherconstraints or []) + [
+        value for value in identification.uselimitation or [] if from_limitations([value]) is not None
+    ]
     publisher = _publisher(list(identification.contact or []) + list(md.contact or []))
     contact = _first([c for c in identification.contact or [] if c.role == "pointOfContact"]) or publisher
     dates = {date.type: date.date for date in identification.date or []}
@@ -115,7 +109,7 @@ def dataset_from_iso(md: MD_Metadata, record_url: str) -> tuple[list[str], dict[
     }
     for key, value in extras.items():
         set_extra(dataset, key, value)
-    if constraints:
-        dataset["access_rights"] = constraints  # mapped by the enrichment, like ckanext-dcat's field
+    if access:
+        dataset["access_rights"] = access  # mapped by the enrichment, like ckanext-dcat's field
     candidates = [code for code in identification.uricode or [] if is_uri(code)]
     return candidates, dataset

@@ -83,7 +83,8 @@ def records_of(path: str, tag: str = f"{{{GMD}}}MD_Metadata") -> list[bytes]:
 
 class CatalogueServer:
     def __init__(self) -> None:
-        self.routes: dict[str, Answer | CswCatalogue] = {}
+        self.routes: dict[str, Answer | CswCatalogue | Callable[[str, dict[str, str]], Answer]] = {}
+        self.queries: list[dict[str, str]] = []
         self.hits: dict[str, int] = {}
         server = self
 
@@ -107,6 +108,10 @@ class CatalogueServer:
                 server.hits[parts.path] = server.hits.get(parts.path, 0) + 1
                 if route is None:
                     answer = Answer(status=404, content_type="text/plain", body=b"not found")
+                elif callable(route):
+                    query = dict(parse_qsl(parts.query))
+                    server.queries.append(query)
+                    answer = route(method, query)
                 elif isinstance(route, CswCatalogue):
                     query = {key.lower(): value for key, value in parse_qsl(parts.query)}
                     answer = route.answer(method, query, body, server.url + parts.path)
@@ -142,7 +147,7 @@ class CatalogueServer:
         host, port = self.httpd.server_address[:2]
         return f"http://{host}:{port}"
 
-    def add(self, path: str, answer: Answer | CswCatalogue) -> str:
+    def add(self, path: str, answer: Answer | CswCatalogue | Callable[[str, dict[str, str]], Answer]) -> str:
         self.routes[path] = answer
         return self.url + path
 
