@@ -35,7 +35,6 @@ def dataset_from_udata(item: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]
     """(identifier candidates, dataset dict) of a udata dataset."""
     harvest = item.get("harvest") or {}
     organization = item.get("organization") or {}
-    owner = item.get("owner") or {}
     contact = next(iter(item.get("contact_points") or []), None) or {}
     temporal = item.get("temporal_coverage") or {}
     spatial = (item.get("spatial") or {}).get("geom")
@@ -58,11 +57,11 @@ def dataset_from_udata(item: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]
         ],
         "extras": [],
     }
-    owner_name = " ".join(filter(None, [owner.get("first_name"), owner.get("last_name")]))
     extras = {
         "identifier": item.get("id"),
         "license": item.get("license"),
-        "publisher_name": organization.get("name") or owner_name or None,
+        # a dataset of a person (no organisation) stays with the source's organisation
+        "publisher_name": organization.get("name"),
         "publisher_uri": organization.get("page") or organization.get("uri"),
         "contact_name": contact.get("name"),
         "contact_email": contact.get("email"),
