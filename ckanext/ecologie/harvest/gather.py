@@ -42,23 +42,33 @@ class _Gathering:
 
     def page(self, items: Page) -> None:
         records: dict[str, Record] = {}
+        doubled: set[str] = set()
         for item in items:
             if isinstance(item, RecordError):
                 self.failed = True  # a record we could not read may be one we hold: delete nothing
                 self.error(tk._("Record {reference}: {message}").format(reference=item.reference, message=item.message))
-            elif item.identifier in self.seen or item.identifier in records:
+            elif item.identifier in self.seen:
                 self.error(
-                    tk._("Duplicate identifier {identifier}: the source lists it twice, the first is kept").format(
+                    tk._("Duplicate identifier {identifier}: already read on an earlier page, kept from there").format(
                         identifier=item.identifier
                     )
                 )
+            elif item.identifier in records:
+                doubled.add(item.identifier)
             else:
                 records[item.identifier] = item
-        if not records:
-            return
+        for identifier in sorted(doubled):
+            # Which of two records is right cannot be told: the dataset is left as it is.
+            del records[identifier]
+            self.error(
+                tk._("Duplicate identifier {identifier}: several records of one page carry it, none is imported").format(
+                    identifier=identifier
+                )
+            )
         self.seen.update(records)
+        self.seen.update(doubled)
+        stored = self._stored(list(records), list(doubled))
         hashes = {identifier: content_hash(record.dataset, self.hash_context) for identifier, record in records.items()}
-        stored = self._stored(list(records))
         for identifier, record in records.items():
             previous = stored.get(identifier)
             if previous and previous[0] == hashes[identifier]:
@@ -83,7 +93,7 @@ class _Gathering:
             self.object_ids.append(harvest_object.id)
         model.Session.commit()
 
-    def _stored(self, identifiers: list[str]) -> dict[str, tuple[str, str]]:
+    def _stored(self, identifiers: list[str], also_seen: list[str]) -> dict[str, tuple[str, str]]:
         """Hash and dataset of this source's known records of the page (active
         datasets only: a deleted one is imported again); marks them seen."""
         source_id = self.job.source_id
@@ -98,7 +108,7 @@ class _Gathering:
             .all()
         )
         model.Session.query(HarvestRecord).filter(
-            HarvestRecord.source_id == source_id, HarvestRecord.identifier.in_(identifiers)
+            HarvestRecord.source_id == source_id, HarvestRecord.identifier.in_(identifiers + also_seen)
         ).update({"last_job_id": self.job.id, "deletion_pending": False}, synchronize_session=False)
         return {row.identifier: (row.content_hash, row.package_id) for row in rows}
 
