@@ -13,6 +13,7 @@ from typing import Any
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckanext.harvest.model import HarvestGatherError, HarvestJob, HarvestObject
+from ckanext.harvest.queue import get_fetch_publisher
 
 from ckanext.ecologie.harvest import deletions
 from ckanext.ecologie.harvest.config import SourceConfig
@@ -34,7 +35,22 @@ class _Gathering:
         self.hash_context = hash_context
         self.seen: set[str] = set()
         self.failed = False
-        self.object_ids: list[str] = []
+        self.queued = 0
+
+    def publish(self, object_ids: list[str]) -> None:
+        """Queue a page's objects as soon as they are committed: consumers start
+        importing while gather reads on, memory holds one page, and objects
+        never wait unqueued for long (`harvest_jobs_run` would queue them a
+        second time)."""
+        if not object_ids:
+            return
+        publisher = get_fetch_publisher()
+        try:
+            for object_id in object_ids:
+                publisher.send({"harvest_object_id": object_id})
+        finally:
+            publisher.close()
+        self.queued += len(object_ids)
 
     def error(self, message: str) -> None:
         HarvestGatherError(message=message, job=self.job).save()
@@ -61,14 +77,15 @@ class _Gathering:
             # Which of two records is right cannot be told: the dataset is left as it is.
             del records[identifier]
             self.error(
-                tk._("Duplicate identifier {identifier}: several records of one page carry it, none is imported").format(
-                    identifier=identifier
-                )
+                tk._(
+                    "Duplicate identifier {identifier}: several records of one page carry it, none is imported"
+                ).format(identifier=identifier)
             )
         self.seen.update(records)
         self.seen.update(doubled)
         stored = self._stored(list(records), list(doubled))
         hashes = {identifier: content_hash(record.dataset, self.hash_context) for identifier, record in records.items()}
+        object_ids = []
         for identifier, record in records.items():
             previous = stored.get(identifier)
             if previous and previous[0] == hashes[identifier]:
@@ -90,8 +107,9 @@ class _Gathering:
             )
             model.Session.add(harvest_object)
             model.Session.flush()
-            self.object_ids.append(harvest_object.id)
+            object_ids.append(harvest_object.id)
         model.Session.commit()
+        self.publish(object_ids)
 
     def _stored(self, identifiers: list[str], also_seen: list[str]) -> dict[str, tuple[str, str]]:
         """Hash and dataset of this source's known records of the page (active
@@ -114,7 +132,8 @@ class _Gathering:
 
 
 def gather(job: HarvestJob, pages: Iterator[Page], config: SourceConfig, hash_context: dict[str, Any]) -> list[str]:
-    """Ids of the harvest objects to send to the fetch queue."""
+    """Objects are queued page by page here, so none is left for the stock
+    gather consumer to queue: the list returned is empty."""
     gathering = _Gathering(job, hash_context)
     try:
         for page in pages:
@@ -123,5 +142,6 @@ def gather(job: HarvestJob, pages: Iterator[Page], config: SourceConfig, hash_co
         model.Session.rollback()
         gathering.failed = True
         gathering.error(str(error))
-    gathering.object_ids.extend(deletions.plan(job, config, len(gathering.seen), gathering.failed))
-    return gathering.object_ids
+    gathering.publish(deletions.plan(job, config, len(gathering.seen), gathering.failed))
+    log.info("%s: %d records read, %d objects queued", job.source.url, len(gathering.seen), gathering.queued)
+    return []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,8 +59,13 @@ def identifier_of(candidates: list[Any], source_id: str, local_id: Any) -> str |
     return f"urn:ecologie:source:{source_id}:{local_id}"
 
 
+# rdflib names blank nodes anew at every parse: "N" or "n", 32 hex digits, a suffix
+_BLANK_NODE = re.compile(r"\b[Nn][0-9a-f]{32}\w*")
+
+
 def content_hash(dataset: dict[str, Any], context: dict[str, Any]) -> str:
-    """Stable over dict ordering; `context` holds what else shapes the
-    import (the source's owner and configuration)."""
+    """Stable over dict ordering and blank node names; `context` holds what
+    else shapes the import (the source's owner and configuration)."""
     canonical = json.dumps([PIPELINE_VERSION, dataset, context], sort_keys=True, ensure_ascii=False, default=str)
+    canonical = _BLANK_NODE.sub("N", canonical)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -93,9 +93,7 @@ def test_organization_type_and_mapping_from_config(catalogue_server, harvest_con
 def test_geonetwork_dcat_output(catalogue_server, harvest_consumers) -> None:
     records = records_of(os.path.join(CSW, "geonetwork-dcat-page-1.xml"), f"{{{RDF}}}RDF")
     catalogue = CswCatalogue(records)
-    source = make_source(
-        "ecologie_csw", catalogue_server.add("/csw", catalogue), output_schema="dcat", page_size=1
-    )
+    source = make_source("ecologie_csw", catalogue_server.add("/csw", catalogue), output_schema="dcat", page_size=1)
     job = harvest(source, harvest_consumers)
 
     assert job["stats"]["added"] == 2, job

@@ -130,9 +130,10 @@ def test_duplicate_identifiers_in_one_page(catalogue_server, harvest_consumers) 
     catalogue_server.add("/catalogue", Answer(content_type="text/turtle", body=body))
     job = harvest(source, harvest_consumers)
 
-    assert job["gather_errors"] == [
-        job["gather_errors"][0]
-    ] and "https://test.example.org/catalogue/stations-hydrometriques" in job["gather_errors"][0]
+    assert (
+        job["gather_errors"] == [job["gather_errors"][0]]
+        and "https://test.example.org/catalogue/stations-hydrometriques" in job["gather_errors"][0]
+    )
     assert job["stats"]["not modified"] == 2 and job["stats"]["deleted"] == 0
     assert _snapshot(source) == before
     assert sorted(before) == TITLES

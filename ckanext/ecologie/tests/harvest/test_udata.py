@@ -57,7 +57,9 @@ def test_udata_portal(catalogue_server, harvest_consumers) -> None:
         ("Résultats 2024", "CSV"),
     ]
     assert extra(baignade, "temporal_start") == "2013-01-01"
-    assert extra(baignade, "source_record_url") == "https://udata.example.test/fr/datasets/qualite-des-eaux-de-baignade/"
+    assert (
+        extra(baignade, "source_record_url") == "https://udata.example.test/fr/datasets/qualite-des-eaux-de-baignade/"
+    )
     # the record's own identifier URI from its harvest metadata
     air = datasets["Stations de mesure de la qualité de l'air"]
     assert extra(air, "harvest_identifier") == "https://data.example.test/id/dataset/stations-air"
