@@ -63,9 +63,8 @@ class Inbox:
 @pytest.fixture
 def smtp_server() -> Iterator[Inbox]:
     """A real SMTP server on 127.0.0.1, at the port of `smtp.server`."""
-    from aiosmtpd.controller import Controller
-
     import ckan.plugins.toolkit as tk
+    from aiosmtpd.controller import Controller
 
     inbox = Inbox()
     port = int(tk.config.get("smtp.server").rsplit(":", 1)[1])

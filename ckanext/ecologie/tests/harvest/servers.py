@@ -5,6 +5,7 @@ CSW 2.0.2 endpoint (GetCapabilities, GetRecords with paging)."""
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import threading
 import time
@@ -117,10 +118,8 @@ class CatalogueServer:
                     answer = route.answer(method, query, body, server.url + parts.path)
                 else:
                     answer = route
-                try:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up
                     self._send(answer)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
             def _send(self, answer: Answer) -> None:
                 if answer.delay:

@@ -18,7 +18,9 @@ def dataset(
     dct:title "{title or f"Jeu de données {number}"}"@fr ;
     dct:description "Description {number}."@fr ;
     dct:publisher [ a foaf:Organization ; foaf:name "Producteur commun" ] ;
-    dcat:distribution [ a dcat:Distribution ; dct:title "Fichier {number}" ; dcat:downloadURL <{url}> ; dct:format "CSV" ] .
+    dcat:distribution [
+        a dcat:Distribution ; dct:title "Fichier {number}" ; dcat:downloadURL <{url}> ; dct:format "CSV"
+    ] .
 """
 
 

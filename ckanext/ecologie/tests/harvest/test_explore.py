@@ -3,7 +3,7 @@ import os
 
 import pytest
 
-from ckanext.ecologie.tests.harvest.servers import CswCatalogue, records_of, RDF
+from ckanext.ecologie.tests.harvest.servers import RDF, CswCatalogue, records_of
 from ckanext.ecologie.tests.harvest.support import datasets_of, harvest, make_source
 from ckanext.ecologie.tests.helpers import CORPUS
 
@@ -22,8 +22,8 @@ FIELDS = (
 
 def dump(source, job):
     print("JOB", json.dumps(job["stats"]), job["gather_errors"], job["object_errors"])
-    from ckanext.harvest.model import HarvestObject
     from ckan import model
+    from ckanext.harvest.model import HarvestObject
 
     print(
         "OBJS",
