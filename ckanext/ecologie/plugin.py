@@ -19,6 +19,7 @@ from ckanext.ecologie.access import harvest_hook as access_harvest
 from ckanext.ecologie.access import helpers as access_helpers
 from ckanext.ecologie.access import surfaces as access_surfaces
 from ckanext.ecologie.access.views import access_requests as access_blueprint
+from ckanext.ecologie.harvest import report as harvest_report
 from ckanext.ecologie.organizations import actions as organization_actions
 from ckanext.ecologie.themes import actions as theme_actions
 from ckanext.ecologie.themes import auth as theme_auth
@@ -107,6 +108,7 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
             **organization_actions.get_actions(),
             **access_actions.get_actions(),
             **access_surfaces.get_actions(activity_enabled=p.plugin_loaded("activity")),
+            **(harvest_report.get_actions() if p.plugin_loaded("harvest") else {}),
         }
 
     def get_auth_functions(self) -> dict[str, Any]:
@@ -129,7 +131,7 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
         return cli.get_commands()
 
     def get_helpers(self) -> dict[str, Any]:
-        return {**theme_helpers.get_helpers(), **access_helpers.get_helpers()}
+        return {**theme_helpers.get_helpers(), **access_helpers.get_helpers(), **harvest_report.get_helpers()}
 
     # IDCATRDFHarvester: access rights and classification at harvest import
 

@@ -71,7 +71,9 @@ def parse(text: str) -> list[SourceSpec]:
         frequency = str(item.get("frequency", "MANUAL")).upper()
         if frequency not in FREQUENCIES:
             raise SourcesFileError(
-                tk._("{where}: frequency must be one of {choices}").format(where=where, choices=", ".join(FREQUENCIES))
+                tk._("{where}: frequency {value} is not one of {choices}").format(
+                    where=where, value=frequency, choices=", ".join(FREQUENCIES)
+                )
             )
         config = item.get("config") or {}
         if not isinstance(config, dict):
