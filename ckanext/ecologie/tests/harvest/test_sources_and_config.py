@@ -58,7 +58,8 @@ def test_sources_load_is_idempotent(cli, tmp_path) -> None:
         ("sources: nope", "sources"),
         ("sources:\n  - name: source-a\n    url: http://127.0.0.1/x\n    type: ecologie_dcat\n", "organization"),
         (
-            "sources:\n  - {name: source-a, url: 'http://127.0.0.1/x', type: ecologie_dcat, organization: org-a, frequency: HOURLY}",
+            "sources:\n  - {name: source-a, url: 'http://127.0.0.1/x', type: ecologie_dcat, organization: org-a,"
+            " frequency: HOURLY}",
             "HOURLY",
         ),
         (
