@@ -45,6 +45,20 @@ def _package_of(source_id: str, identifier: str) -> tuple[HarvestRecord | None, 
     if package_id is None:
         other = model.Session.query(HarvestRecord.package_id).filter(HarvestRecord.identifier == identifier).first()
         package_id = other.package_id if other else None
+    if package_id is None:
+        # A source that ran another harvester before (the stock dcat_rdf):
+        # its datasets are adopted, not created again.
+        earlier = (
+            model.Session.query(HarvestObject.package_id)
+            .filter(
+                HarvestObject.harvest_source_id == source_id,
+                HarvestObject.guid == identifier,
+                HarvestObject.current.is_(True),
+                HarvestObject.package_id.isnot(None),
+            )
+            .first()
+        )
+        package_id = earlier.package_id if earlier else None
     return row, model.Package.get(package_id) if package_id else None
 
 
