@@ -50,7 +50,7 @@ HOSTILE_ANSWERS = {
     "JSON-LD remote context": (_file("remote-context.jsonld", "application/ld+json"), {}, "JSON-LD"),
     "external entity": (_file("external-entity.rdf", "application/rdf+xml"), {}, "secret"),
     "entity expansion bomb": (_file("entity-bomb.rdf", "application/rdf+xml"), {}, ("lol1", "amplification")),
-    "200 MB body": (Answer(content_type="application/rdf+xml", body=_endless), {"max_size_mb": 1}, "MB"),
+    "200 MB body": (Answer(content_type="application/rdf+xml", body=_endless), {"max_size_mb": 1}, ("MB", "Mo")),
     "wrong content type": (Answer(content_type="text/html", body=b"<html>maintenance</html>"), {}, "text/html"),
     "HTTP 500": (Answer(status=500, content_type="text/plain", body=b"oops"), {"retries": 2}, "500"),
     "HTTP 404": (Answer(status=404, content_type="text/plain", body=b"gone"), {}, "404"),

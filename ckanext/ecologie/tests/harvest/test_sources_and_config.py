@@ -26,7 +26,11 @@ EXAMPLE = os.path.join(ROOT, "ckanext", "ecologie", "harvest", "data", "sources.
 def test_sources_load_is_idempotent(cli, tmp_path) -> None:
     result = cli.invoke(ckan, ["ecologie", "sources", "load", DEMO])
     assert result.exit_code == 0, result.output
-    assert "3 created, 0 updated, 0 unchanged" in result.output.replace("créées", "created")
+    assert [line for line in result.output.splitlines() if line.startswith("demo-")] == [
+        "demo-ministere-transition-ecologique: created",
+        "demo-dreal-auvergne-rhone-alpes: created",
+        "demo-agence-transition-ecologique: created",
+    ]
     source = call("harvest_source_show", id="demo-dreal-auvergne-rhone-alpes")
     assert source["source_type"] == "ecologie_dcat"
     assert source["url"] == "http://127.0.0.1:8766/dreal.ttl"
