@@ -132,10 +132,3 @@ def _source_info(job: HarvestJob) -> SourceInfo:
         url=source.url,
         owner_org=package.owner_org if package else None,
     )
-
-
-def record_url(base: str, **params: Any) -> str:
-    """A URL with query parameters, for links back to a source record."""
-    from urllib.parse import urlencode
-
-    return f"{base}{'&' if '?' in base else '?'}{urlencode(params)}"

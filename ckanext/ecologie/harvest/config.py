@@ -44,7 +44,7 @@ def _number(name: str, value: Any, minimum: float, maximum: float | None = None)
     return value
 
 
-def _mapping(value: Any) -> dict[str, dict[str, str]]:
+def publisher_mapping(value: Any) -> dict[str, dict[str, str]]:
     """{"publisher name or URI": "org-name" | {"organization": ..., "type": ...}}"""
     if not isinstance(value, dict):
         raise ConfigError(tk._("publisher_mapping must be an object of publisher: organisation"))
@@ -126,7 +126,7 @@ def load(raw: str | None, checkers: Checkers | None = None) -> SourceConfig:
         ),
         organization_type=organization_type,
         publishers_to_organizations=to_organizations,
-        publisher_mapping=_mapping(given.get("publisher_mapping", {})),
+        publisher_mapping=publisher_mapping(given.get("publisher_mapping", {})),
         extra={name: check(given[name]) for name, check in checkers.items() if name in given},
     )
 

@@ -28,13 +28,13 @@ RESOURCE_SOURCE_KEY = "harvest_source_id"
 UNCHANGED = "unchanged"
 
 
-class ImportError_(Exception):
+class RecordImportError(Exception):
     """A record that could not become a dataset; the message is for the report."""
 
 
 def _context() -> dict[str, Any]:
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    return {"user": site_user["name"], "ignore_auth": True, "return_id_only": True}
+    return {"user": site_user["name"], "ignore_auth": True}
 
 
 def _package_of(source_id: str, identifier: str) -> tuple[HarvestRecord | None, model.Package | None]:
@@ -102,7 +102,7 @@ def _save(dataset: dict[str, Any], creating: bool) -> str:
     dataset.setdefault("type", "dataset")  # without a type, CKAN would pick the default schema, not ours
     package_plugin = lib_plugins.lookup_package_plugin(dataset["type"])
     schema = package_plugin.create_package_schema() if creating else package_plugin.update_package_schema()
-    context = {**_context(), "schema": theme_harvest.schema_for_import(schema)}
+    context = {**_context(), "return_id_only": True, "schema": theme_harvest.schema_for_import(schema)}
     if creating:
         context["schema"]["id"] = [tk.get_validator("unicode_safe")]
         return tk.get_action("package_create")(context, dataset)
@@ -113,8 +113,7 @@ def _create(dataset: dict[str, Any], harvest_object: HarvestObject) -> str:
     dataset["id"] = str(uuid.uuid4())
     title = dataset.get("title") or harvest_object.guid
     for append in (None, "number-sequence", "random-hex"):
-        dataset["name"] = HarvesterBase._gen_new_name(title, append_type=append) if append else dataset.get("name")
-        dataset["name"] = dataset["name"] or HarvesterBase._gen_new_name(title)
+        dataset["name"] = HarvesterBase._gen_new_name(title, append_type=append)
         _make_current(harvest_object, dataset["id"])
         try:
             return _save(dataset, creating=True)
@@ -124,8 +123,7 @@ def _create(dataset: dict[str, Any], harvest_object: HarvestObject) -> str:
                 raise
             model.Session.rollback()
             harvest_object = model.Session.merge(harvest_object)
-            dataset.pop("name", None)
-    raise ImportError_(tk._("No free name for the dataset {title}").format(title=title))
+    raise RecordImportError(tk._("No free name for the dataset {title}").format(title=title))
 
 
 def import_record(harvest_object: HarvestObject, source: SourceInfo, config: SourceConfig, job_id: str) -> bool | str:
@@ -143,7 +141,7 @@ def import_record(harvest_object: HarvestObject, source: SourceInfo, config: Sou
             return UNCHANGED
         existing = None
         if package is not None:
-            existing = tk.get_action("package_show")({**_context(), "for_view": False}, {"id": package.id})
+            existing = tk.get_action("package_show")(_context(), {"id": package.id})
         dataset = enrich(dataset, identifier, source, config, package.id if package else None)
         if existing:
             dataset["name"] = existing["name"]

@@ -14,7 +14,7 @@ import ckan.plugins.toolkit as tk
 import yaml
 from ckan.lib.munge import munge_title_to_name
 
-from ckanext.ecologie.harvest.config import ConfigError, SourceConfig, _mapping
+from ckanext.ecologie.harvest.config import ConfigError, SourceConfig, publisher_mapping
 from ckanext.ecologie.harvest.locks import advisory_lock
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ def portal_mapping() -> dict[str, dict[str, str]]:
         if _portal_mapping is None or _portal_mapping[:2] != (path, mtime):
             with open(path, encoding="utf-8") as stream:
                 try:
-                    mapping = _mapping(yaml.safe_load(stream) or {})
+                    mapping = publisher_mapping(yaml.safe_load(stream) or {})
                 except ConfigError as error:
                     raise ConfigError(f"{path}: {error}") from None
             _portal_mapping = (path, mtime, mapping)

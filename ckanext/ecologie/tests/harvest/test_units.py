@@ -73,7 +73,7 @@ def test_fetcher(catalogue_server) -> None:
         catalogue_server.add("/html", Answer(content_type="text/html", body=b"<html/>"))
         fetcher.get(catalogue_server.url + "/html", ["application/json"])
     catalogue_server.add("/big", Answer(content_type="application/json", body=b" " * 5000))
-    with pytest.raises(FetchError, match="MB|Mo"):
+    with pytest.raises(FetchError, match=r"MB|Mo"):
         fetcher.get(catalogue_server.url + "/big", ["application/json"])
     catalogue_server.add("/down", Answer(status=503, content_type="text/plain", body=b"busy"))
     with pytest.raises(FetchError, match="503"):
