@@ -9,6 +9,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckanext.dcat.processors import RDFParser
+from lxml import etree
 
 from ckanext.ecologie.harvest import safexml
 
@@ -63,9 +64,12 @@ def parse(body: bytes, rdf_format: str, max_bytes: int) -> RDFParser:
     parser = RDFParser(profiles=PROFILES)
     if rdf_format == "xml":
         try:
-            safexml.parse(body, max_bytes)
+            tree = safexml.parse(body, max_bytes)
         except safexml.UnsafeXML as error:
             raise RDFPageError(str(error)) from None
+        if (tree.docinfo.encoding or "UTF-8").upper() not in ("UTF-8", "UTF8"):
+            # ckanext-dcat hands rdflib text: re-encode from the declared encoding
+            body = etree.tostring(tree, encoding="utf-8", xml_declaration=True)
     elif rdf_format == "json-ld":
         try:
             document = json.loads(body)

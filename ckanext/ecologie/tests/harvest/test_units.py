@@ -101,3 +101,18 @@ def test_identifiers_and_hashes() -> None:
     assert content_hash(one, {"owner": "x"}) == content_hash(two, {"owner": "x"})
     assert content_hash(one, {"owner": "x"}) != content_hash(one, {"owner": "y"})
     assert content_hash(one, {}) != content_hash({**one, "title": "b"}, {})
+
+
+def test_rdf_xml_in_its_declared_encoding() -> None:
+    from ckanext.ecologie.harvest import rdf
+
+    body = (
+        '<?xml version="1.0" encoding="ISO-8859-1"?>'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:dcat="http://www.w3.org/ns/dcat#"'
+        ' xmlns:dct="http://purl.org/dc/terms/"><dcat:Dataset rdf:about="https://id.example.test/1">'
+        "<dct:title>Qualité de l'air</dct:title></dcat:Dataset></rdf:RDF>"
+    ).encode("iso-8859-1")
+    (dataset,) = rdf.parse(body, "xml", 10_000).datasets()
+    assert dataset["title"] == "Qualité de l'air"
+    with pytest.raises(rdf.RDFPageError):
+        rdf.parse("<http://a> <http://b> «c» .".encode("iso-8859-1"), "turtle", 10_000)
