@@ -22,10 +22,17 @@ setup(
         "ckan==2.12.0",
         "ckanext-harvest==1.6.3",
         "ckanext-dcat==2.4.4",
+        "OWSLib==0.35.0",
     ],
     entry_points={
         "ckan.plugins": [
             "ecologie = ckanext.ecologie.plugin:EcologiePlugin",
+            "ecologie_dcat_harvester = ckanext.ecologie.harvest.dcat:EcologieDcatHarvester",
+            "ecologie_csw_harvester = ckanext.ecologie.harvest.csw:EcologieCswHarvester",
+            "ecologie_udata_harvester = ckanext.ecologie.harvest.udata:EcologieUdataHarvester",
+        ],
+        "ckan.rdf.profiles": [
+            "dcat_ap_fr = ckanext.ecologie.dcat.profile:DcatApFrProfile",
         ],
     },
 )

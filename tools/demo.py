@@ -1,10 +1,11 @@
-"""Demo content for `make dev`: the sysadmin, three organisations, one harvest
-source each, and a harvest of the demo DCAT catalogues through the real queues.
+"""Demo content for `make dev`: the sysadmin, then a harvest of the demo
+sources (declared beforehand by `ckan ecologie sources load demo/sources.yaml`)
+through our harvesters and the real queues.
 
 Idempotent: what exists is kept; a source is harvested again only when it
 holds no dataset yet.
 
-    python tools/demo.py dev.ini http://127.0.0.1:8766 .local/admin-password
+    python tools/demo.py dev.ini .local/admin-password demo/sources.yaml
 """
 
 from __future__ import annotations
@@ -19,29 +20,6 @@ from typing import Any
 from ckan.cli import load_config
 from ckan.config.middleware import make_app
 
-ORGANIZATIONS = [
-    {
-        "name": "ministere-transition-ecologique",
-        "title": "Ministère de la Transition écologique (démo)",
-        "description": "Administration centrale : données nationales de la transition écologique.",
-        "organization_type": "administration-centrale",
-        "catalogue": "ministere.ttl",
-    },
-    {
-        "name": "dreal-auvergne-rhone-alpes",
-        "title": "DREAL Auvergne-Rhône-Alpes (démo)",
-        "description": "Service déconcentré de l'État : données régionales sur la nature, l'eau et les risques.",
-        "organization_type": "service-deconcentre",
-        "catalogue": "dreal.ttl",
-    },
-    {
-        "name": "agence-transition-ecologique",
-        "title": "Agence de la transition écologique (démo)",
-        "description": "Opérateur public : énergie, déchets, alimentation, climat.",
-        "organization_type": "operateur",
-        "catalogue": "operateur.ttl",
-    },
-]
 HARVEST_TIMEOUT_S = 300
 
 
@@ -73,27 +51,11 @@ def ensure_admin(password_file: str) -> str:
     return password
 
 
-def ensure_source(org: dict[str, Any], files_url: str) -> dict[str, Any]:
-    import ckan.plugins.toolkit as tk
+def demo_sources(sources_file: str) -> list[dict[str, Any]]:
+    from ckanext.ecologie.harvest.sources import parse
 
-    try:
-        action("organization_show", id=org["name"])
-    except tk.ObjectNotFound:
-        fields = ("name", "title", "description", "organization_type")
-        action("organization_create", **{field: org[field] for field in fields})
-    name = f"demo-{org['name']}"
-    try:
-        return action("harvest_source_show", id=name)
-    except tk.ObjectNotFound:
-        return action(
-            "harvest_source_create",
-            name=name,
-            title=f"Catalogue DCAT : {org['title']}",
-            url=f"{files_url}/{org['catalogue']}",
-            source_type="dcat_rdf",
-            owner_org=org["name"],
-            frequency="MANUAL",
-        )
+    with open(sources_file, encoding="utf-8") as stream:
+        return [action("harvest_source_show", id=spec.name) for spec in parse(stream.read())]
 
 
 def harvest(sources: list[dict[str, Any]]) -> None:
@@ -124,15 +86,14 @@ def harvest(sources: list[dict[str, Any]]) -> None:
         sys.exit(f"error: the demo harvest of {names} did not finish: see .local/logs/*-consumer.log")
 
 
-def main(ini: str, files_url: str, password_file: str) -> None:
+def main(ini: str, password_file: str, sources_file: str) -> None:
     app = make_app(load_config(ini))
     logging.getLogger().setLevel(logging.WARNING)
     for name in ("ckan", "ckanext"):
         logging.getLogger(name).setLevel(logging.WARNING)
     with app._wsgi_app.test_request_context():
         password = ensure_admin(password_file)
-        sources = [ensure_source(org, files_url) for org in ORGANIZATIONS]
-        harvest(sources)
+        harvest(demo_sources(sources_file))
         count = action("package_search", rows=0)["count"]
     print(f"[demo] {count} datasets in the catalogue")
     print(f"[demo] sysadmin: admin / {password}")

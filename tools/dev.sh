@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 PORTAL_PORT=${PORTAL_PORT:-5000}
 DEMO_PORT=${DEMO_PORT:-8766}
-PLUGINS="ecologie harvest ckan_harvester dcat dcat_rdf_harvester activity datastore image_view"
+PLUGINS="ecologie harvest ckan_harvester dcat dcat_rdf_harvester activity datastore image_view ecologie_dcat_harvester ecologie_csw_harvester ecologie_udata_harvester"
 CKAN=".venv/bin/ckan"
 
 die() { echo "error: $*" >&2; exit 1; }
@@ -42,7 +42,8 @@ fi
     "ckanext.dcat.clean_tags = true" \
     "smtp.server = 127.0.0.1:${MAIL_PORT:-8025}" \
     "smtp.mail_from = catalogue@example.org" \
-    "ckanext.ecologie.feedback.recipient = equipe@example.org" >/dev/null
+    "ckanext.ecologie.feedback.recipient = equipe@example.org" \
+    "ckanext.dcat.rdf.profiles = euro_dcat_ap_3 dcat_ap_fr" >/dev/null
 mkdir -p .local/storage-dev
 
 tools/migrate.sh dev.ini >.local/logs/dev-db-upgrade.log 2>&1 \
@@ -60,7 +61,11 @@ trap 'kill "$(cat .local/run/demo-files.pid)" 2>/dev/null; rm -f .local/run/demo
 for _ in $(seq 40); do port_open "$DEMO_PORT" && break; sleep 0.25; done
 port_open "$DEMO_PORT" || die "could not serve demo/catalogues on port $DEMO_PORT: set DEMO_PORT=<free port>"
 
-.venv/bin/python tools/demo.py dev.ini "http://127.0.0.1:$DEMO_PORT" .local/admin-password
+# The demo sources point at port 8766: follow DEMO_PORT when it differs.
+sed "s|127.0.0.1:8766|127.0.0.1:$DEMO_PORT|" demo/sources.yaml >.local/demo-sources.yaml
+"$CKAN" -c dev.ini ecologie sources load .local/demo-sources.yaml >.local/logs/demo-sources.log 2>&1 \
+    || die "declaring the demo harvest sources failed: see .local/logs/demo-sources.log"
+.venv/bin/python tools/demo.py dev.ini .local/admin-password .local/demo-sources.yaml
 kill "$(cat .local/run/demo-files.pid)" 2>/dev/null || true
 wait 2>/dev/null || true
 rm -f .local/run/demo-files.pid

@@ -6,6 +6,7 @@ import click
 
 from ckanext.ecologie.access.cli import access
 from ckanext.ecologie.bouquets.cli import bouquets
+from ckanext.ecologie.harvest.cli import harvest_group, sources_group
 from ckanext.ecologie.themes.cli import themes
 
 
@@ -17,6 +18,8 @@ def ecologie() -> None:
 ecologie.add_command(themes)
 ecologie.add_command(access)
 ecologie.add_command(bouquets)
+ecologie.add_command(sources_group)
+ecologie.add_command(harvest_group)
 
 
 def get_commands() -> list[click.Command]:

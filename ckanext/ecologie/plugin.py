@@ -32,6 +32,7 @@ from ckanext.ecologie.discussions import actions as discussion_actions
 from ckanext.ecologie.discussions import auth as discussion_auth
 from ckanext.ecologie.discussions.views import about_html
 from ckanext.ecologie.discussions.views import discussions as discussions_blueprint
+from ckanext.ecologie.harvest import report as harvest_report
 from ckanext.ecologie.organizations import actions as organization_actions
 from ckanext.ecologie.themes import actions as theme_actions
 from ckanext.ecologie.themes import auth as theme_auth
@@ -161,6 +162,7 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
             **bouquet_actions.get_actions(),
             **bouquet_lifecycle.get_actions(),
             **discussion_actions.get_actions(),
+            **(harvest_report.get_actions() if p.plugin_loaded("harvest") else {}),
         }
 
     def get_auth_functions(self) -> dict[str, Any]:
@@ -199,6 +201,7 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
             **bouquet_helpers.get_helpers(),
             "ecologie_about_html": about_html,
             **ui_helpers.get_helpers(),
+            **harvest_report.get_helpers(),
         }
 
     # IDCATRDFHarvester: access rights and classification at harvest import

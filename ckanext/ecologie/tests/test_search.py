@@ -27,7 +27,8 @@ def test_dataset_created_through_the_api_is_found_by_package_search(app) -> None
     assert created["success"], created
 
     # The document is in the Solr core itself, not only in PostgreSQL.
-    solr = make_connection().search(q='name:"qualite-des-eaux-de-baignade"', fq=f"+site_id:{tk.config['ckan.site_id']}")
+    site_id = tk.config["ckan.site_id"]
+    solr = make_connection().search(q='name:"qualite-des-eaux-de-baignade"', fq=f"+site_id:{site_id}")
     assert solr.hits == 1
 
     found = app.get("/api/3/action/package_search", params={"q": "baignade"}).json["result"]

@@ -1,0 +1,134 @@
+"""What our three harvesters share: info, `validate_config`, the gather loop
+over the pages a harvester reads, and the import of each record."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Iterator
+from typing import Any
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckanext.harvest.model import HarvestJob, HarvestObject
+
+from ckanext.ecologie.harvest import config as source_config
+from ckanext.ecologie.harvest import deletions, importer
+from ckanext.ecologie.harvest.enrich import SourceInfo
+from ckanext.ecologie.harvest.fetch import Fetcher
+from ckanext.ecologie.harvest.gather import Page, gather
+
+log = logging.getLogger(__name__)
+
+
+class EcologieHarvesterMixin:
+    """Mixed into a ckanext-harvest harvester class (HarvesterBase or one of
+    its subclasses), ahead of it."""
+
+    source_type = ""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        # SingletonPlugin keeps its instance in a class attribute, which a
+        # subclass of another plugin (ckanext-dcat's harvester) would inherit.
+        if "_instance" not in cls.__dict__:
+            cls._instance = object.__new__(cls)
+        return cls._instance
+
+    # What a harvester defines
+
+    def harvester_info(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    def config_checkers(self) -> source_config.Checkers:
+        return {}
+
+    def pages(self, job: HarvestJob, source: SourceInfo, config: source_config.SourceConfig) -> Iterator[Page]:
+        raise NotImplementedError
+
+    # IHarvester
+
+    def info(self) -> dict[str, str]:
+        return {"name": self.source_type, **self.harvester_info()}
+
+    def validate_config(self, raw: str | None) -> str | None:
+        try:
+            source_config.load(raw, self.config_checkers())
+        except source_config.ConfigError as error:
+            raise ValueError(str(error)) from None
+        return raw
+
+    def load_config(self, raw: str | None) -> source_config.SourceConfig:
+        return source_config.load(raw, self.config_checkers())
+
+    def fetcher(self, config: source_config.SourceConfig) -> Fetcher:
+        return Fetcher(config)
+
+    def gather_stage(self, harvest_job: HarvestJob) -> list[str]:
+        source = harvest_job.source
+        try:
+            config = self.load_config(source.config)
+        except source_config.ConfigError as error:
+            self._save_gather_error(tk._("Invalid source configuration: {error}").format(error=error), harvest_job)
+            return []
+        info = _source_info(harvest_job)
+        hash_context = {"owner_org": info.owner_org, "config": source.config or "", "type": source.type}
+        return gather(harvest_job, self.pages(harvest_job, info, config), config, hash_context)
+
+    def fetch_stage(self, harvest_object: HarvestObject) -> bool:
+        return True  # gather already holds each record's content
+
+    def import_stage(self, harvest_object: HarvestObject) -> bool | str:
+        if _status(harvest_object) == deletions.DELETE:
+            return _import_deletion(harvest_object)
+        if not harvest_object.content:
+            self._save_object_error(tk._("Empty record"), harvest_object, "Import")
+            return False
+        source = harvest_object.source
+        try:
+            config = self.load_config(source.config)
+            return importer.import_record(
+                harvest_object, _source_info(harvest_object.job), config, harvest_object.job.id
+            )
+        except tk.ValidationError as error:
+            model.Session.rollback()
+            message = tk._("The record is not a valid dataset: {errors}").format(errors=_summary(error))
+        except Exception as error:
+            model.Session.rollback()
+            log.error("import of %s failed: %s", harvest_object.guid, traceback.format_exc())
+            message = tk._("The record could not be imported: {error}").format(error=error)
+        harvest_object = model.Session.merge(harvest_object)
+        self._save_object_error(message, harvest_object, "Import")
+        return False
+
+
+def _summary(error: tk.ValidationError) -> str:
+    summary = error.error_summary or {}
+    return "; ".join(f"{field}: {message}" for field, message in summary.items()) or str(error.error_dict)
+
+
+def _status(harvest_object: HarvestObject) -> str | None:
+    return next((extra.value for extra in harvest_object.extras if extra.key == "status"), None)
+
+
+def _import_deletion(harvest_object: HarvestObject) -> bool:
+    deletions.delete_record(harvest_object.harvest_source_id, harvest_object.guid)
+    harvest_object = model.Session.merge(harvest_object)
+    model.Session.query(HarvestObject).filter(
+        HarvestObject.guid == harvest_object.guid,
+        HarvestObject.harvest_source_id == harvest_object.harvest_source_id,
+    ).update({"current": False}, synchronize_session=False)
+    harvest_object.current = False
+    harvest_object.add()
+    model.Session.commit()
+    return True
+
+
+def _source_info(job: HarvestJob) -> SourceInfo:
+    source = job.source
+    package = model.Package.get(source.id)
+    return SourceInfo(
+        id=source.id,
+        title=source.title or (package.title if package else ""),
+        url=source.url,
+        owner_org=package.owner_org if package else None,
+    )

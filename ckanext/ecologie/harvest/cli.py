@@ -1,0 +1,57 @@
+"""`ckan ecologie sources load FILE` and `ckan ecologie harvest confirm-deletions SOURCE`."""
+
+from __future__ import annotations
+
+import ckan.plugins.toolkit as tk
+import click
+
+from ckanext.ecologie.harvest import deletions, sources
+
+
+def _errors(error: tk.ValidationError) -> str:
+    return "; ".join(f"{field}: {', '.join(map(str, messages))}" for field, messages in error.error_dict.items())
+
+
+@click.group(name="sources", short_help="Harvest sources declared in a YAML file.")
+def sources_group() -> None:
+    pass
+
+
+@sources_group.command()
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+def load(file: click.utils.LazyFile) -> None:
+    """Create or update the harvest sources of FILE (YAML); run it again at will."""
+    try:
+        specs = sources.parse(file.read())
+    except sources.SourcesFileError as error:
+        raise click.ClickException(str(error)) from None
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for spec in specs:
+        try:
+            outcome = sources.apply(spec)
+        except tk.ValidationError as error:
+            raise click.ClickException(f"{spec.name}: {_errors(error)}") from None
+        counts[outcome] += 1
+        click.echo(f"{spec.name}: {outcome}")
+    click.echo(tk._("{created} created, {updated} updated, {unchanged} unchanged").format(**counts))
+
+
+@click.group(name="harvest", short_help="Harvest operations beyond the stock `ckan harvester` commands.")
+def harvest_group() -> None:
+    pass
+
+
+@harvest_group.command("confirm-deletions")
+@click.argument("source")
+def confirm_deletions(source: str) -> None:
+    """Delete the datasets gone from SOURCE that a job kept back for safety."""
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    try:
+        found = tk.get_action("harvest_source_show")({"user": site_user["name"]}, {"id": source})
+    except tk.ObjectNotFound:
+        raise click.ClickException(tk._("No harvest source {source}").format(source=source)) from None
+    waiting = len(deletions.pending(found["id"]))
+    deleted = deletions.confirm(found["id"])
+    click.echo(
+        tk._("{waiting} deletions confirmed, {deleted} datasets deleted").format(waiting=waiting, deleted=deleted)
+    )

@@ -1,0 +1,100 @@
+"""`ecologie_dcat`: DCAT catalogues (RDF/XML, Turtle, JSON-LD) with Hydra
+paging, on ckanext-dcat's RDF harvester and the DCAT-AP-FR profile, through
+our shared pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+from ckanext.dcat.harvesters.rdf import DCATRDFHarvester
+from ckanext.dcat.interfaces import IDCATRDFHarvester
+from ckanext.harvest.model import HarvestJob
+
+from ckanext.ecologie.harvest import rdf
+from ckanext.ecologie.harvest.base import EcologieHarvesterMixin
+from ckanext.ecologie.harvest.config import Checkers, SourceConfig, one_of
+from ckanext.ecologie.harvest.enrich import SourceInfo
+from ckanext.ecologie.harvest.fetch import FetchError
+from ckanext.ecologie.harvest.gather import Page, SourceError
+from ckanext.ecologie.harvest.records import Record, RecordError, extra, identifier_of, is_uri, set_extra
+
+
+def dataset_records(parser: Any, source: SourceInfo) -> Iterator[Record | RecordError]:
+    """Records of a parsed RDF graph (also used for CSW answers in DCAT)."""
+    for dataset in parser.datasets():
+        identifier = identifier_of(
+            [extra(dataset, "identifier"), extra(dataset, "uri")],
+            source.id,
+            extra(dataset, "identifier") or extra(dataset, "uri"),
+        )
+        if not identifier:
+            yield RecordError(dataset.get("title") or "?", tk._("The record has no identifier"))
+            continue
+        dataset.pop("name", None)
+        # ckanext-dcat puts blank node ids in `url` and `uri`: links back need real addresses.
+        links = [value for value in (dataset.get("url"), extra(dataset, "uri")) if is_uri(value)]
+        dataset["url"] = links[0] if links else ""
+        set_extra(dataset, "source_record_url", links[0] if links else None)
+        yield Record(identifier, dataset)
+
+
+class EcologieDcatHarvester(EcologieHarvesterMixin, DCATRDFHarvester):
+    source_type = "ecologie_dcat"
+
+    def harvester_info(self) -> dict[str, str]:
+        return {
+            "title": tk._("DCAT-AP-FR catalogue"),
+            "description": tk._(
+                "A DCAT catalogue (RDF/XML, Turtle or JSON-LD, with Hydra paging), read with the DCAT-AP-FR profile"
+            ),
+        }
+
+    def config_checkers(self) -> Checkers:
+        return {"rdf_format": one_of("rdf_format", ("xml", "turtle", "n3", "nt", "json-ld"))}
+
+    def pages(self, job: HarvestJob, source: SourceInfo, config: SourceConfig) -> Iterator[Page]:
+        fetcher = self.fetcher(config)
+        url: str | None = source.url
+        visited: set[str] = set()
+        while url and url not in visited:
+            if len(visited) >= config.max_pages:
+                raise SourceError(tk._("More than {count} pages: stopped").format(count=config.max_pages))
+            visited.add(url)
+            url = self._before_download(url, job)
+            if not url:
+                return
+            try:
+                response = fetcher.get(url, rdf.MEDIA_TYPES)
+            except FetchError as error:
+                raise SourceError(str(error)) from None
+            rdf_format = config.extra.get("rdf_format") or rdf.FORMATS[response.content_type]
+            try:
+                parser = rdf.parse(response.body, rdf_format, config.max_bytes)
+            except rdf.RDFPageError as error:
+                raise SourceError(f"{url}: {error}") from None
+            parser = self._after_parsing(parser, job)
+            yield list(dataset_records(parser, source))
+            url = parser.next_page()
+
+    # IDCATRDFHarvester hooks of other plugins, as ckanext-dcat's harvester calls them
+
+    def _before_download(self, url: str, job: HarvestJob) -> str | None:
+        for harvester in p.PluginImplementations(IDCATRDFHarvester):
+            url, errors = harvester.before_download(url, job)
+            for message in errors:
+                self._save_gather_error(message, job)
+            if not url:
+                return None
+        return url
+
+    def _after_parsing(self, parser: Any, job: HarvestJob) -> Any:
+        for harvester in p.PluginImplementations(IDCATRDFHarvester):
+            parser, errors = harvester.after_parsing(parser, job)
+            for message in errors:
+                self._save_gather_error(message, job)
+            if not parser:
+                raise SourceError(tk._("A plugin rejected the page"))
+        return parser

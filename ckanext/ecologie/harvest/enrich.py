@@ -1,0 +1,90 @@
+"""The enrichment every harvested record goes through, whatever its
+harvester: organisation from the publisher, licence, access rights, themes,
+spatial and temporal coverage, contact point, provenance and link back."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ckanext.ecologie.access import harvest_hook as access_harvest
+from ckanext.ecologie.access.fields import MAX_REASON_LENGTH
+from ckanext.ecologie.harvest import formats, licences, publishers
+from ckanext.ecologie.harvest.config import SourceConfig
+from ckanext.ecologie.harvest.records import extra, set_extra
+from ckanext.ecologie.themes import harvest_hook as theme_harvest
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    id: str
+    title: str
+    url: str
+    owner_org: str | None
+
+
+def _licence(dataset: dict[str, Any]) -> None:
+    found = licences.normalise(
+        [dataset.get("license_id"), dataset.get("license_url"), dataset.get("license_title"), extra(dataset, "license")]
+    )
+    dataset.pop("license_url", None)
+    dataset.pop("license_title", None)
+    set_extra(dataset, "license", None)
+    dataset["license_id"] = found or dataset.get("license_id") or "notspecified"
+
+
+def _spatial(dataset: dict[str, Any]) -> None:
+    """Keep a GeoJSON geometry only when it parses: a broken one would make
+    the record fail validation elsewhere (ckanext-spatial)."""
+    spatial = extra(dataset, "spatial")
+    if spatial:
+        try:
+            geometry = json.loads(spatial)
+        except ValueError:
+            geometry = None
+        if not isinstance(geometry, dict) or "type" not in geometry:
+            set_extra(dataset, "spatial", None)
+
+
+def _resources(dataset: dict[str, Any]) -> None:
+    """Distributions without an address give the reader nothing: dropped."""
+    dataset["resources"] = [resource for resource in dataset.get("resources") or [] if resource.get("url")]
+    for resource in dataset["resources"]:
+        resource["format"] = formats.normalise(resource.get("format"), resource.get("url"))
+        resource["name"] = resource.get("name") or resource["url"]
+
+
+def _contact(dataset: dict[str, Any]) -> None:
+    if not dataset.get("maintainer"):
+        dataset["maintainer"] = extra(dataset, "contact_name") or ""
+    if not dataset.get("maintainer_email"):
+        dataset["maintainer_email"] = extra(dataset, "contact_email") or ""
+
+
+def enrich(
+    dataset: dict[str, Any],
+    identifier: str,
+    source: SourceInfo,
+    config: SourceConfig,
+    existing_id: str | None,
+) -> dict[str, Any]:
+    """In place, and returned. `existing_id`: the dataset this record updates."""
+    if existing_id:
+        dataset["id"] = existing_id
+    dataset["owner_org"] = publishers.organization_for(
+        extra(dataset, "publisher_name"), extra(dataset, "publisher_uri"), config, source.owner_org
+    )
+    _licence(dataset)
+    _spatial(dataset)
+    _resources(dataset)
+    _contact(dataset)
+    set_extra(dataset, "harvest_identifier", identifier)
+    set_extra(dataset, "harvest_source_url", source.url)
+    if not extra(dataset, "provenance"):
+        set_extra(dataset, "provenance", source.title)
+    access_harvest.map_access_rights(dataset)
+    if len(dataset.get("access_reason") or "") > MAX_REASON_LENGTH:
+        dataset["access_reason"] = dataset["access_reason"][: MAX_REASON_LENGTH - 1] + "…"
+    theme_harvest.classify_for_import(dataset)
+    return dataset

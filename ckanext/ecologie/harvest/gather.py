@@ -1,0 +1,147 @@
+"""The gather stage every harvester of ours shares: read the source page by
+page (memory stays flat: one page at a time), skip unchanged records by
+content hash with one query per page, drop duplicate identifiers, then plan
+the deletions under the safety rules."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckanext.harvest.model import HarvestGatherError, HarvestJob, HarvestObject
+from ckanext.harvest.queue import get_fetch_publisher
+
+from ckanext.ecologie.harvest import deletions
+from ckanext.ecologie.harvest.config import SourceConfig
+from ckanext.ecologie.harvest.model import HarvestRecord
+from ckanext.ecologie.harvest.records import Record, RecordError, content_hash
+
+log = logging.getLogger(__name__)
+
+Page = Iterable[Record | RecordError]
+
+
+class SourceError(Exception):
+    """The source, or one of its pages, could not be read."""
+
+
+class _Gathering:
+    def __init__(self, job: HarvestJob, hash_context: dict[str, Any]) -> None:
+        self.job = job
+        self.hash_context = hash_context
+        self.seen: set[str] = set()
+        self.failed = False
+        self.queued = 0
+
+    def publish(self, object_ids: list[str]) -> None:
+        """Queue a page's objects as soon as they are committed: consumers start
+        importing while gather reads on, memory holds one page, and objects
+        never wait unqueued for long (`harvest_jobs_run` would queue them a
+        second time)."""
+        if not object_ids:
+            return
+        publisher = get_fetch_publisher()
+        try:
+            for object_id in object_ids:
+                publisher.send({"harvest_object_id": object_id})
+        finally:
+            publisher.close()
+        self.queued += len(object_ids)
+
+    def error(self, message: str) -> None:
+        HarvestGatherError(message=message, job=self.job).save()
+        log.warning("%s: %s", self.job.source.url, message)
+
+    def page(self, items: Page) -> None:
+        records: dict[str, Record] = {}
+        doubled: set[str] = set()
+        for item in items:
+            if isinstance(item, RecordError):
+                self.failed = True  # a record we could not read may be one we hold: delete nothing
+                self.error(tk._("Record {reference}: {message}").format(reference=item.reference, message=item.message))
+            elif item.identifier in self.seen:
+                self.error(
+                    tk._("Duplicate identifier {identifier}: already read on an earlier page, kept from there").format(
+                        identifier=item.identifier
+                    )
+                )
+            elif item.identifier in records:
+                doubled.add(item.identifier)
+            else:
+                records[item.identifier] = item
+        for identifier in sorted(doubled):
+            # Which of two records is right cannot be told: the dataset is left as it is.
+            del records[identifier]
+            self.error(
+                tk._(
+                    "Duplicate identifier {identifier}: several records of one page carry it, none is imported"
+                ).format(identifier=identifier)
+            )
+        self.seen.update(records)
+        self.seen.update(doubled)
+        stored = self._stored(list(records), list(doubled))
+        hashes = {identifier: content_hash(record.dataset, self.hash_context) for identifier, record in records.items()}
+        object_ids = []
+        for identifier, record in records.items():
+            previous = stored.get(identifier)
+            if previous and previous[0] == hashes[identifier]:
+                model.Session.add(
+                    HarvestObject(
+                        guid=identifier,
+                        job=self.job,
+                        package_id=previous[1],
+                        state="COMPLETE",
+                        report_status="not modified",
+                        current=False,
+                    )
+                )
+                continue
+            harvest_object = HarvestObject(
+                guid=identifier,
+                job=self.job,
+                content=json.dumps({"dataset": record.dataset, "hash": hashes[identifier]}),
+            )
+            model.Session.add(harvest_object)
+            model.Session.flush()
+            object_ids.append(harvest_object.id)
+        model.Session.commit()
+        self.publish(object_ids)
+
+    def _stored(self, identifiers: list[str], also_seen: list[str]) -> dict[str, tuple[str, str]]:
+        """Hash and dataset of this source's known records of the page (active
+        datasets only: a deleted one is imported again); marks them seen."""
+        source_id = self.job.source_id
+        rows = (
+            model.Session.query(HarvestRecord.identifier, HarvestRecord.content_hash, HarvestRecord.package_id)
+            .join(model.Package, model.Package.id == HarvestRecord.package_id)
+            .filter(
+                HarvestRecord.source_id == source_id,
+                HarvestRecord.identifier.in_(identifiers),
+                model.Package.state == "active",
+            )
+            .all()
+        )
+        model.Session.query(HarvestRecord).filter(
+            HarvestRecord.source_id == source_id, HarvestRecord.identifier.in_(identifiers + also_seen)
+        ).update({"last_job_id": self.job.id, "deletion_pending": False}, synchronize_session=False)
+        return {row.identifier: (row.content_hash, row.package_id) for row in rows}
+
+
+def gather(job: HarvestJob, pages: Iterator[Page], config: SourceConfig, hash_context: dict[str, Any]) -> list[str]:
+    """Objects are queued page by page here, so none is left for the stock
+    gather consumer to queue: the list returned is empty."""
+    gathering = _Gathering(job, hash_context)
+    try:
+        for page in pages:
+            gathering.page(page)
+    except SourceError as error:
+        model.Session.rollback()
+        gathering.failed = True
+        gathering.error(str(error))
+    gathering.publish(deletions.plan(job, config, len(gathering.seen), gathering.failed))
+    log.info("%s: %d records read, %d objects queued", job.source.url, len(gathering.seen), gathering.queued)
+    return []

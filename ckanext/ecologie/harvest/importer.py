@@ -1,0 +1,168 @@
+"""Import of one harvested record (fetch consumers): create or update its
+dataset, merged with the same record of other sources, under a lock on the
+identifier so concurrent consumers never create it twice."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from typing import Any
+
+import ckan.lib.plugins as lib_plugins
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
+from ckanext.harvest.harvesters.base import HarvesterBase
+from ckanext.harvest.model import HarvestObject
+
+from ckanext.ecologie.harvest.config import SourceConfig
+from ckanext.ecologie.harvest.enrich import SourceInfo, enrich
+from ckanext.ecologie.harvest.locks import advisory_lock
+from ckanext.ecologie.harvest.model import HarvestRecord
+from ckanext.ecologie.themes import harvest_hook as theme_harvest
+
+log = logging.getLogger(__name__)
+
+RESOURCE_SOURCE_KEY = "harvest_source_id"
+UNCHANGED = "unchanged"
+
+
+class RecordImportError(Exception):
+    """A record that could not become a dataset; the message is for the report."""
+
+
+def _context() -> dict[str, Any]:
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    return {"user": site_user["name"], "ignore_auth": True}
+
+
+def _package_of(source_id: str, identifier: str) -> tuple[HarvestRecord | None, model.Package | None]:
+    """This source's row for the identifier, and the dataset of the
+    identifier, whichever source brought it first."""
+    row = model.Session.get(HarvestRecord, (source_id, identifier))
+    package_id = row.package_id if row else None
+    if package_id is None:
+        other = model.Session.query(HarvestRecord.package_id).filter(HarvestRecord.identifier == identifier).first()
+        package_id = other.package_id if other else None
+    if package_id is None:
+        # A source that ran another harvester before (the stock dcat_rdf):
+        # its datasets are adopted, not created again.
+        earlier = (
+            model.Session.query(HarvestObject.package_id)
+            .filter(
+                HarvestObject.harvest_source_id == source_id,
+                HarvestObject.guid == identifier,
+                HarvestObject.current.is_(True),
+                HarvestObject.package_id.isnot(None),
+            )
+            .first()
+        )
+        package_id = earlier.package_id if earlier else None
+    return row, model.Package.get(package_id) if package_id else None
+
+
+def _merge_resources(dataset: dict[str, Any], existing: dict[str, Any], source_id: str) -> None:
+    """Resources of other sources (and added by hand) stay; this source's
+    are replaced, keeping the ids of those whose URL did not change."""
+    by_url = {
+        res.get("url"): res for res in existing.get("resources") or [] if res.get(RESOURCE_SOURCE_KEY) == source_id
+    }
+    for resource in dataset.get("resources") or []:
+        resource[RESOURCE_SOURCE_KEY] = source_id
+        previous = by_url.pop(resource.get("url"), None)
+        if previous:
+            resource["id"] = previous["id"]
+    urls = {resource.get("url") for resource in dataset.get("resources") or []}
+    others = [
+        res
+        for res in existing.get("resources") or []
+        if res.get(RESOURCE_SOURCE_KEY) != source_id and not (res.get("url") and res.get("url") in urls)
+    ]
+    dataset["resources"] = (dataset.get("resources") or []) + others
+
+
+def _make_current(harvest_object: HarvestObject, package_id: str) -> None:
+    model.Session.query(HarvestObject).filter(
+        HarvestObject.guid == harvest_object.guid,
+        HarvestObject.harvest_source_id == harvest_object.harvest_source_id,
+        HarvestObject.current.is_(True),
+        HarvestObject.id != harvest_object.id,
+    ).update({"current": False}, synchronize_session=False)
+    harvest_object.package_id = package_id
+    harvest_object.current = True
+    harvest_object.add()
+    # The harvest plugin indexes the dataset with its current harvest object:
+    # it must exist before the dataset does.
+    model.Session.execute(sa.text("SET CONSTRAINTS harvest_object_package_id_fkey DEFERRED"))
+    model.Session.flush()
+
+
+def _save(dataset: dict[str, Any], creating: bool) -> str:
+    dataset.setdefault("type", "dataset")  # without a type, CKAN would pick the default schema, not ours
+    package_plugin = lib_plugins.lookup_package_plugin(dataset["type"])
+    schema = package_plugin.create_package_schema() if creating else package_plugin.update_package_schema()
+    context = {**_context(), "return_id_only": True, "schema": theme_harvest.schema_for_import(schema)}
+    if creating:
+        context["schema"]["id"] = [tk.get_validator("unicode_safe")]
+        return tk.get_action("package_create")(context, dataset)
+    return tk.get_action("package_update")(context, dataset)
+
+
+def _create(dataset: dict[str, Any], harvest_object: HarvestObject) -> str:
+    dataset["id"] = str(uuid.uuid4())
+    title = dataset.get("title") or harvest_object.guid
+    for append in (None, "number-sequence", "random-hex"):
+        dataset["name"] = HarvesterBase._gen_new_name(title, append_type=append)
+        _make_current(harvest_object, dataset["id"])
+        try:
+            return _save(dataset, creating=True)
+        except tk.ValidationError as error:
+            # Another consumer took the name meanwhile: try the next form.
+            if set(error.error_dict) != {"name"}:
+                raise
+            model.Session.rollback()
+            harvest_object = model.Session.merge(harvest_object)
+    raise RecordImportError(tk._("No free name for the dataset {title}").format(title=title))
+
+
+def import_record(harvest_object: HarvestObject, source: SourceInfo, config: SourceConfig, job_id: str) -> bool | str:
+    payload = json.loads(harvest_object.content)
+    dataset: dict[str, Any] = payload["dataset"]
+    content_hash: str = payload["hash"]
+    identifier = harvest_object.guid
+    with advisory_lock(f"record:{identifier}"):
+        # ckanext-harvest may deliver an object twice (`harvest_jobs_run`
+        # resubmits waiting objects): once imported, it is current.
+        if model.Session.query(HarvestObject.current).filter(HarvestObject.id == harvest_object.id).scalar():
+            return True
+        row, package = _package_of(source.id, identifier)
+        if row and package and package.state == "active" and row.content_hash == content_hash:
+            return UNCHANGED
+        existing = None
+        if package is not None:
+            existing = tk.get_action("package_show")(_context(), {"id": package.id})
+        dataset = enrich(dataset, identifier, source, config, package.id if package else None)
+        if existing:
+            dataset["name"] = existing["name"]
+            dataset["state"] = "active"
+            _merge_resources(dataset, existing, source.id)
+            _make_current(harvest_object, existing["id"])
+            package_id = existing["id"]
+            _save(dataset, creating=False)
+        else:
+            for resource in dataset.get("resources") or []:
+                resource[RESOURCE_SOURCE_KEY] = source.id
+            package_id = _create(dataset, harvest_object)
+            harvest_object = model.Session.merge(harvest_object)
+        _record(source.id, identifier, package_id, content_hash, job_id, row is not None)
+    return True
+
+
+def _record(source_id: str, identifier: str, package_id: str, content_hash: str, job_id: str, exists: bool) -> None:
+    values = {"package_id": package_id, "content_hash": content_hash, "last_job_id": job_id, "deletion_pending": False}
+    if exists:
+        model.Session.query(HarvestRecord).filter_by(source_id=source_id, identifier=identifier).update(values)
+    else:
+        model.Session.add(HarvestRecord(source_id=source_id, identifier=identifier, **values))
+    model.Session.commit()

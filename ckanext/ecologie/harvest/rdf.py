@@ -1,0 +1,88 @@
+"""RDF pages read safely: XML checked by the hardened parser first, JSON-LD
+refused when it would fetch a remote context, then ckanext-dcat's parser with
+the DCAT-AP-FR profile."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckanext.dcat.processors import RDFParser
+from lxml import etree
+
+from ckanext.ecologie.harvest import safexml
+
+PROFILES = ["euro_dcat_ap_3", "dcat_ap_fr"]
+
+# media type (or per-source `rdf_format`) -> rdflib format
+FORMATS = {
+    "application/rdf+xml": "xml",
+    "application/xml": "xml",
+    "text/xml": "xml",
+    "xml": "xml",
+    "text/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "turtle": "turtle",
+    "ttl": "turtle",
+    "text/n3": "n3",
+    "n3": "n3",
+    "application/n-triples": "nt",
+    "nt": "nt",
+    "application/ld+json": "json-ld",
+    "application/json": "json-ld",
+    "json-ld": "json-ld",
+    "jsonld": "json-ld",
+}
+MEDIA_TYPES = tuple(key for key in FORMATS if "/" in key)
+
+
+class RDFPageError(ValueError):
+    pass
+
+
+def _remote_context(node: Any) -> bool:
+    """JSON-LD contexts given by URL would be fetched by rdflib."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("@context", "@import") and _is_reference(value):
+                return True
+            if _remote_context(value):
+                return True
+    elif isinstance(node, list):
+        return any(_remote_context(item) for item in node)
+    return False
+
+
+def _is_reference(value: Any) -> bool:
+    if isinstance(value, str):
+        return True
+    return isinstance(value, list) and any(isinstance(item, str) for item in value)
+
+
+def parse(body: bytes, rdf_format: str, max_bytes: int) -> RDFParser:
+    parser = RDFParser(profiles=PROFILES)
+    if rdf_format == "xml":
+        try:
+            tree = safexml.parse(body, max_bytes)
+        except safexml.UnsafeXML as error:
+            raise RDFPageError(str(error)) from None
+        if (tree.docinfo.encoding or "UTF-8").upper() not in ("UTF-8", "UTF8"):
+            # ckanext-dcat hands rdflib text: re-encode from the declared encoding
+            body = etree.tostring(tree, encoding="utf-8", xml_declaration=True)
+    elif rdf_format == "json-ld":
+        try:
+            document = json.loads(body)
+        except ValueError as error:
+            raise RDFPageError(tk._("Malformed JSON-LD: {error}").format(error=error)) from None
+        if _remote_context(document):
+            raise RDFPageError(tk._("The JSON-LD refers to a remote context, which is not fetched"))
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise RDFPageError(tk._("The page is not UTF-8: {error}").format(error=error)) from None
+    try:
+        parser.parse(text, _format=rdf_format)
+    except Exception as error:  # rdflib's parsers raise many kinds of errors
+        raise RDFPageError(tk._("Malformed RDF ({format}): {error}").format(format=rdf_format, error=error)) from None
+    return parser

@@ -1,0 +1,118 @@
+"""The pipeline's small parts on their own: licences, formats, hardened XML,
+the fetcher (retries, size cap, content types), identifiers and hashes."""
+
+from __future__ import annotations
+
+import pytest
+
+from ckanext.ecologie.harvest import formats, licences, safexml
+from ckanext.ecologie.harvest.config import load
+from ckanext.ecologie.harvest.fetch import Fetcher, FetchError
+from ckanext.ecologie.harvest.records import content_hash, identifier_of
+from ckanext.ecologie.tests.harvest.servers import Answer
+
+pytestmark = pytest.mark.usefixtures("with_request_context")
+
+
+LICENCES = [
+    ("Licence Ouverte / Open Licence version 2.0", "lov2"),
+    ("https://www.etalab.gouv.fr/licence-ouverte-open-licence", "lov2"),
+    ("etalab-2.0", "lov2"),
+    ("Licence Ouverte 1.0 http://www.data.gouv.fr/Licence-Ouverte-Open-Licence.", "fr-lo"),
+    ("fr-lo", "fr-lo"),
+    ("ODbL", "odc-odbl"),
+    ("http://opendatacommons.org/licenses/odbl/1.0/", "odc-odbl"),
+    ("https://creativecommons.org/licenses/by/4.0/", "cc-by"),
+    ("CC-BY-SA 4.0", "cc-by-sa"),
+    ("https://creativecommons.org/publicdomain/zero/1.0/", "cc-zero"),
+    ("Pas de restriction d'usage", None),
+]
+
+
+def test_licences() -> None:
+    assert {value: licences.normalise([None, value]) for value, _ in LICENCES} == dict(LICENCES)
+
+
+FORMATS = [
+    ("OGC:WMS", "https://example.test/ows", "WMS"),
+    ("WWW:LINK-1.0-http--link", "https://example.test/doc.pdf", "PDF"),
+    ("WWW:LINK-1.0-http--link", "https://example.test/page", ""),
+    ("https://www.iana.org/assignments/media-types/application/json", "", "JSON"),
+    ("text/csv", "", "CSV"),
+    ("", "https://example.test/ows?SERVICE=WFS&REQUEST=GetCapabilities", "WFS"),
+    ("MapInfo TAB", "", "MapInfo TAB"),
+]
+
+
+def test_formats() -> None:
+    assert [formats.normalise(value, url) for value, url, _ in FORMATS] == [expected for *_, expected in FORMATS]
+
+
+def test_hardened_xml() -> None:
+    ok = b'<!DOCTYPE r [<!ENTITY ns "http://example.test/">]><r a="&ns;x"/>'
+    assert safexml.parse(ok, 10_000).getroot().get("a") == "http://example.test/x"
+    for hostile in (
+        b'<!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]><r>&e;</r>',
+        b'<!DOCTYPE r [<!ENTITY a "x"><!ENTITY b "&a;&a;">]><r>&b;</r>',
+        b'<!DOCTYPE r SYSTEM "http://127.0.0.1:9/r.dtd"><r/>',
+        b"<r><unclosed></r>",
+        b"",
+    ):
+        with pytest.raises(safexml.UnsafeXML):
+            safexml.parse(hostile, 10_000)
+    with pytest.raises(safexml.UnsafeXML):
+        safexml.parse(b"<r>" + b"x" * 100 + b"</r>", 50)
+
+
+def test_fetcher(catalogue_server) -> None:
+    config = load('{"timeout": 1, "retries": 2, "backoff": 0.01, "max_size_mb": 0.001}')
+    fetcher = Fetcher(config)
+    catalogue_server.add("/ok", Answer(content_type="application/json; charset=utf-8", body=b"{}"))
+    assert fetcher.get(catalogue_server.url + "/ok", ["application/json"]).body == b"{}"
+    with pytest.raises(FetchError, match="text/html"):
+        catalogue_server.add("/html", Answer(content_type="text/html", body=b"<html/>"))
+        fetcher.get(catalogue_server.url + "/html", ["application/json"])
+    catalogue_server.add("/big", Answer(content_type="application/json", body=b" " * 5000))
+    with pytest.raises(FetchError, match=r"MB|Mo"):
+        fetcher.get(catalogue_server.url + "/big", ["application/json"])
+    catalogue_server.add("/down", Answer(status=503, content_type="text/plain", body=b"busy"))
+    with pytest.raises(FetchError, match="503"):
+        fetcher.get(catalogue_server.url + "/down", ["application/json"])
+    assert catalogue_server.hits["/down"] == 3
+    with pytest.raises(FetchError, match="404"):
+        fetcher.get(catalogue_server.url + "/missing", ["application/json"])
+    assert catalogue_server.hits["/missing"] == 1  # a 4xx is not retried
+
+
+def test_identifiers_and_hashes() -> None:
+    assert identifier_of([None, "12", "https://id.example.test/1"], "src", "12") == "https://id.example.test/1"
+    assert identifier_of(["12"], "src", "12") == "urn:ecologie:source:src:12"
+    assert identifier_of([], "src", None) is None
+    one = {
+        "title": "a",
+        "extras": [{"key": "b", "value": "N" + "0" * 32}],
+        "resources": [{"ref": "n" + "1" * 32 + "b2"}],
+    }
+    two = {
+        "resources": [{"ref": "n" + "2" * 32 + "b7"}],
+        "extras": [{"value": "N" + "f" * 32, "key": "b"}],
+        "title": "a",
+    }
+    assert content_hash(one, {"owner": "x"}) == content_hash(two, {"owner": "x"})
+    assert content_hash(one, {"owner": "x"}) != content_hash(one, {"owner": "y"})
+    assert content_hash(one, {}) != content_hash({**one, "title": "b"}, {})
+
+
+def test_rdf_xml_in_its_declared_encoding() -> None:
+    from ckanext.ecologie.harvest import rdf
+
+    body = (
+        '<?xml version="1.0" encoding="ISO-8859-1"?>'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:dcat="http://www.w3.org/ns/dcat#"'
+        ' xmlns:dct="http://purl.org/dc/terms/"><dcat:Dataset rdf:about="https://id.example.test/1">'
+        "<dct:title>Qualité de l'air</dct:title></dcat:Dataset></rdf:RDF>"
+    ).encode("iso-8859-1")
+    (dataset,) = rdf.parse(body, "xml", 10_000).datasets()
+    assert dataset["title"] == "Qualité de l'air"
+    with pytest.raises(rdf.RDFPageError):
+        rdf.parse("<http://a> <http://b> «c» .".encode("iso-8859-1"), "turtle", 10_000)
