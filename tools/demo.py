@@ -1,11 +1,12 @@
-"""Demo content for `make dev`: the sysadmin, then a harvest of the demo
-sources (declared beforehand by `ckan ecologie sources load demo/sources.yaml`)
-through our harvesters and the real queues.
+"""Demo content for `make dev`: the sysadmin, a harvest of the demo sources
+(declared beforehand by `ckan ecologie sources load demo/sources.yaml`)
+through our harvesters and the real queues, then the demo bouquets of
+demo/bouquets.yaml built on the harvested datasets.
 
 Idempotent: what exists is kept; a source is harvested again only when it
-holds no dataset yet.
+holds no dataset yet, a bouquet is created only when absent.
 
-    python tools/demo.py dev.ini .local/admin-password demo/sources.yaml
+    python tools/demo.py dev.ini .local/admin-password demo/sources.yaml demo/bouquets.yaml
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import sys
 import time
 from typing import Any
 
+import yaml
 from ckan.cli import load_config
 from ckan.config.middleware import make_app
 
@@ -86,7 +88,43 @@ def harvest(sources: list[dict[str, Any]]) -> None:
         sys.exit(f"error: the demo harvest of {names} did not finish: see .local/logs/*-consumer.log")
 
 
-def main(ini: str, password_file: str, sources_file: str) -> None:
+def dataset_id(title: str) -> str:
+    found = action("package_search", q=f'title:"{title}"', rows=1, include_private=True)["results"]
+    if not found or found[0]["title"] != title:
+        sys.exit(f"error: demo bouquet item: no harvested dataset titled {title!r}")
+    return found[0]["id"]
+
+
+def create_bouquets(bouquets_file: str) -> None:
+    """Each bouquet of the file, with its items, unless it exists already."""
+    import ckan.plugins.toolkit as tk
+
+    with open(bouquets_file, encoding="utf-8") as stream:
+        specs = yaml.safe_load(stream)["bouquets"]
+    for spec in specs:
+        try:
+            action("package_show", id=spec["name"])
+            continue
+        except tk.ObjectNotFound:
+            pass
+        bouquet = action(
+            "package_create",
+            type="bouquet",
+            private=False,
+            owner_org=spec.get("organization"),
+            **{key: spec[key] for key in ("name", "title", "notes", "themes", "spatial_coverage")},
+        )
+        items = []
+        for item in spec["items"]:
+            fields = {key: value for key, value in item.items() if key != "dataset"}
+            if "dataset" in item:
+                fields["package_id"] = dataset_id(item["dataset"])
+            items.append(fields)
+        action("ecologie_bouquet_item_create", bouquet_id=bouquet["id"], items=items)
+        print(f"[demo] bouquet {spec['name']}: {len(items)} items")
+
+
+def main(ini: str, password_file: str, sources_file: str, bouquets_file: str) -> None:
     app = make_app(load_config(ini))
     logging.getLogger().setLevel(logging.WARNING)
     for name in ("ckan", "ckanext"):
@@ -94,10 +132,11 @@ def main(ini: str, password_file: str, sources_file: str) -> None:
     with app._wsgi_app.test_request_context():
         password = ensure_admin(password_file)
         harvest(demo_sources(sources_file))
+        create_bouquets(bouquets_file)
         count = action("package_search", rows=0)["count"]
     print(f"[demo] {count} datasets in the catalogue")
     print(f"[demo] sysadmin: admin / {password}")
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:5])

@@ -65,7 +65,7 @@ port_open "$DEMO_PORT" || die "could not serve demo/catalogues on port $DEMO_POR
 sed "s|127.0.0.1:8766|127.0.0.1:$DEMO_PORT|" demo/sources.yaml >.local/demo-sources.yaml
 "$CKAN" -c dev.ini ecologie sources load .local/demo-sources.yaml >.local/logs/demo-sources.log 2>&1 \
     || die "declaring the demo harvest sources failed: see .local/logs/demo-sources.log"
-.venv/bin/python tools/demo.py dev.ini .local/admin-password .local/demo-sources.yaml
+.venv/bin/python tools/demo.py dev.ini .local/admin-password .local/demo-sources.yaml demo/bouquets.yaml
 kill "$(cat .local/run/demo-files.pid)" 2>/dev/null || true
 wait 2>/dev/null || true
 rm -f .local/run/demo-files.pid

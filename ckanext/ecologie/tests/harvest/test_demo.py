@@ -1,9 +1,11 @@
 """`make dev`'s demo: demo/sources.yaml declared with `ckan ecologie sources
 load`, the demo catalogues harvested through `ecologie_dcat` into the demo
-organisations; a second run changes nothing."""
+organisations, then the demo bouquets built on them; a second run changes
+nothing."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 
 import pytest
@@ -21,6 +23,13 @@ ORGANIZATIONS = {
     "demo-dreal-auvergne-rhone-alpes": "dreal-auvergne-rhone-alpes",
     "demo-agence-transition-ecologique": "agence-transition-ecologique",
 }
+
+
+def _demo_script():
+    spec = importlib.util.spec_from_file_location("demo_script", os.path.join(ROOT, "tools", "demo.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def test_demo_sources_through_our_harvesters(cli, catalogue_server, harvest_consumers, tmp_path) -> None:
@@ -53,3 +62,12 @@ def test_demo_sources_through_our_harvesters(cli, catalogue_server, harvest_cons
     for source_name, total in totals.items():
         job = harvest(call("harvest_source_show", id=source_name), harvest_consumers)
         assert job["stats"]["not modified"] == total, job
+
+    demo = _demo_script()
+    demo.create_bouquets(os.path.join(DEMO, "bouquets.yaml"))
+    demo.create_bouquets(os.path.join(DEMO, "bouquets.yaml"))  # idempotent
+    bouquets = call("package_search", fq="dataset_type:bouquet", rows=10)["results"]
+    assert len(bouquets) == 3
+    renovation = call("ecologie_bouquet_item_list", bouquet_id="renovation-energetique-des-logements")
+    assert [item["availability"] for item in renovation] == ["available", "available", "available", "missing"]
+    assert renovation[0]["dataset"]["title"] == "Diagnostics de performance énergétique des logements (DPE)"
