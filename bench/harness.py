@@ -119,7 +119,10 @@ def run_in_app(ini: str, task: str, *args: str) -> dict[str, Any]:
 
 
 class Consumers:
-    """The stock gather and fetch consumers, and their peak memory."""
+    """The stock gather and fetch consumers, and their peak memory. A
+    consumer that exits is started again, as supervisor does in production:
+    on stock CKAN 2.12, redis-py 8 ends idle consumers after 5 s
+    (ckan/ckanext-harvest#581; our plugin keeps them blocking)."""
 
     def __init__(self, ini: str, fetch_consumers: int) -> None:
         self.commands = [[CKAN, "-c", ini, "harvester", "gather-consumer"]] + [
@@ -127,26 +130,37 @@ class Consumers:
         ] * fetch_consumers
         self.processes: list[subprocess.Popen[bytes]] = []
         self.peak_rss = 0
+        self.restarts = 0
         self._stop = threading.Event()
 
     def _sample(self) -> None:
         while not self._stop.wait(0.5):
-            for process in self.processes:
+            for index, process in enumerate(self.processes):
+                if process.poll() is not None and not self._stop.is_set():
+                    self.restarts += 1
+                    self.processes[index] = self._start(self.commands[index])
+                    continue
                 with contextlib.suppress(psutil.Error):  # a consumer that just exited
                     self.peak_rss = max(self.peak_rss, psutil.Process(process.pid).memory_info().rss)
 
+    def _start(self, command: list[str]) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
+
     def __enter__(self) -> Consumers:
-        log = open(os.path.join(ROOT, ".local", "logs", "bench-consumers.log"), "ab")
-        self.processes = [subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT) for command in self.commands]
-        threading.Thread(target=self._sample, daemon=True).start()
+        self.log = open(os.path.join(ROOT, ".local", "logs", "bench-consumers.log"), "ab")
+        self.processes = [self._start(command) for command in self.commands]
+        self._sampler = threading.Thread(target=self._sample, daemon=True)
+        self._sampler.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
+        self._sampler.join()  # no restart after this point
         for process in self.processes:
             process.terminate()
         for process in self.processes:
             process.wait(timeout=30)
+        self.log.close()
 
 
 def harvest(
@@ -157,7 +171,12 @@ def harvest(
     with Consumers(ini, fetch_consumers) as consumers:
         time.sleep(3)  # consumers up
         report = run_in_app(ini, "harvest", name, str(count))
-    report.update(source=name, rss_mb=consumers.peak_rss / 2**20, rate=count / report["seconds"])
+    report.update(
+        source=name,
+        rss_mb=consumers.peak_rss / 2**20,
+        rate=count / report["seconds"],
+        consumer_restarts=consumers.restarts,
+    )
     return report
 
 

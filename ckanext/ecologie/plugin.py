@@ -33,6 +33,7 @@ from ckanext.ecologie.discussions import auth as discussion_auth
 from ckanext.ecologie.discussions.views import about_html
 from ckanext.ecologie.discussions.views import discussions as discussions_blueprint
 from ckanext.ecologie.harvest import report as harvest_report
+from ckanext.ecologie.harvest.queue_connection import keep_harvest_queues_blocking
 from ckanext.ecologie.organizations import actions as organization_actions
 from ckanext.ecologie.themes import actions as theme_actions
 from ckanext.ecologie.themes import auth as theme_auth
@@ -70,6 +71,7 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         ui_assets.register()
+        keep_harvest_queues_blocking()
 
     # IDatasetForm: datasets and bouquets; `validate` picks the bouquet
     # schema, and the templates below pick the bouquet pages, by type.
