@@ -18,6 +18,7 @@ from ckanext.harvest.model import HarvestObject
 
 from ckanext.ecologie.harvest.config import SourceConfig
 from ckanext.ecologie.harvest.enrich import SourceInfo, enrich
+from ckanext.ecologie.harvest.indexing import index_without_commit
 from ckanext.ecologie.harvest.locks import advisory_lock
 from ckanext.ecologie.harvest.model import HarvestRecord
 from ckanext.ecologie.themes import harvest_hook as theme_harvest
@@ -102,11 +103,19 @@ def _save(dataset: dict[str, Any], creating: bool) -> str:
     dataset.setdefault("type", "dataset")  # without a type, CKAN would pick the default schema, not ours
     package_plugin = lib_plugins.lookup_package_plugin(dataset["type"])
     schema = package_plugin.create_package_schema() if creating else package_plugin.update_package_schema()
-    context = {**_context(), "return_id_only": True, "schema": theme_harvest.schema_for_import(schema)}
+    # defer_commit: CKAN leaves the database commit (import_record's) and the
+    # indexing (batched Solr commits, see indexing.py) to us
+    context = {
+        **_context(),
+        "return_id_only": True,
+        "defer_commit": True,
+        "schema": theme_harvest.schema_for_import(schema),
+    }
     if creating:
         context["schema"]["id"] = [tk.get_validator("unicode_safe")]
-        return tk.get_action("package_create")(context, dataset)
-    return tk.get_action("package_update")(context, dataset)
+    package_id = tk.get_action("package_create" if creating else "package_update")(context, dataset)
+    index_without_commit(_context(), package_id)
+    return package_id
 
 
 def _create(dataset: dict[str, Any], harvest_object: HarvestObject) -> str:
