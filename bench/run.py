@@ -76,6 +76,7 @@ def main() -> None:
         "total_s": round(ours["seconds"], 1),
         "stock_total_s": round(stock["seconds"], 1),
         "ecologie_report": ours["stats"],
+        "consumer_restarts": {"stock": stock["consumer_restarts"], "ecologie": ours["consumer_restarts"]},
     }
     results["reharvest_s"] = round(again["seconds"], 1)
     results["reharvest_report"] = again["stats"]
