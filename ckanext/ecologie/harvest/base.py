@@ -71,8 +71,7 @@ class EcologieHarvesterMixin:
             self._save_gather_error(tk._("Invalid source configuration: {error}").format(error=error), harvest_job)
             return []
         info = _source_info(harvest_job)
-        hash_context = {"owner_org": info.owner_org, "config": source.config or "", "type": source.type}
-        return gather(harvest_job, self.pages(harvest_job, info, config), config, hash_context)
+        return gather(harvest_job, self.pages(harvest_job, info, config), config, hash_context(harvest_job, info))
 
     def fetch_stage(self, harvest_object: HarvestObject) -> bool:
         return True  # gather already holds each record's content
@@ -121,6 +120,11 @@ def _import_deletion(harvest_object: HarvestObject) -> bool:
     harvest_object.add()
     model.Session.commit()
     return True
+
+
+def hash_context(job: HarvestJob, info: SourceInfo) -> dict[str, Any]:
+    """What, besides a record, shapes its import: part of every content hash."""
+    return {"owner_org": info.owner_org, "config": job.source.config or "", "type": job.source.type}
 
 
 def _source_info(job: HarvestJob) -> SourceInfo:

@@ -14,11 +14,12 @@ from ckanext.dcat.interfaces import IDCATRDFHarvester
 from ckanext.harvest.model import HarvestJob
 
 from ckanext.ecologie.harvest import rdf
-from ckanext.ecologie.harvest.base import EcologieHarvesterMixin
+from ckanext.ecologie.harvest.base import EcologieHarvesterMixin, hash_context
 from ckanext.ecologie.harvest.config import Checkers, SourceConfig, one_of
 from ckanext.ecologie.harvest.enrich import SourceInfo
 from ckanext.ecologie.harvest.fetch import FetchError
 from ckanext.ecologie.harvest.gather import Page, SourceError
+from ckanext.ecologie.harvest.pages import ReadPage, page_digest, recall
 from ckanext.ecologie.harvest.records import Record, RecordError, extra, identifier_of, is_uri, set_extra
 
 
@@ -70,14 +71,21 @@ class EcologieDcatHarvester(EcologieHarvesterMixin, DCATRDFHarvester):
                 response = fetcher.get(url, rdf.MEDIA_TYPES)
             except FetchError as error:
                 raise SourceError(str(error)) from None
+            digest = page_digest(response.body, hash_context(job, source))
+            known = recall(source.id, url, digest)
+            if known is not None:
+                yield known
+                url = known.next_url
+                continue
             rdf_format = config.extra.get("rdf_format") or rdf.FORMATS[response.content_type]
             try:
                 parser = rdf.parse(response.body, rdf_format, config.max_bytes)
             except rdf.RDFPageError as error:
                 raise SourceError(f"{url}: {error}") from None
             parser = self._after_parsing(parser, job)
-            yield list(dataset_records(parser, source))
-            url = parser.next_page()
+            next_url = parser.next_page()
+            yield ReadPage(list(dataset_records(parser, source)), url=url, digest=digest, next_url=next_url)
+            url = next_url
 
     # IDCATRDFHarvester hooks of other plugins, as ckanext-dcat's harvester calls them
 

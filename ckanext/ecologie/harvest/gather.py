@@ -1,7 +1,8 @@
 """The gather stage every harvester of ours shares: read the source page by
 page (memory stays flat: one page at a time), skip unchanged records by
-content hash with one query per page, drop duplicate identifiers, then plan
-the deletions under the safety rules."""
+content hash with one query per page (and unchanged pages without parsing
+them, see pages.py), drop duplicate identifiers, then plan the deletions
+under the safety rules."""
 
 from __future__ import annotations
 
@@ -15,14 +16,17 @@ import ckan.plugins.toolkit as tk
 from ckanext.harvest.model import HarvestGatherError, HarvestJob, HarvestObject
 from ckanext.harvest.queue import get_fetch_publisher
 
-from ckanext.ecologie.harvest import deletions
+from ckanext.ecologie.harvest import deletions, pages
 from ckanext.ecologie.harvest.config import SourceConfig
 from ckanext.ecologie.harvest.model import HarvestRecord
+from ckanext.ecologie.harvest.pages import KnownPage, ReadPage
 from ckanext.ecologie.harvest.records import Record, RecordError, content_hash
 
 log = logging.getLogger(__name__)
 
-Page = Iterable[Record | RecordError]
+# A harvester yields plain lists of records, or ReadPage / KnownPage when its
+# pages can be remembered.
+Page = Iterable[Record | RecordError] | ReadPage | KnownPage
 
 
 class SourceError(Exception):
@@ -56,19 +60,22 @@ class _Gathering:
         HarvestGatherError(message=message, job=self.job).save()
         log.warning("%s: %s", self.job.source.url, message)
 
-    def page(self, items: Page) -> None:
+    def page(self, page: Page) -> None:
+        if isinstance(page, KnownPage):
+            self._known_page(page)
+            return
+        items = page.items if isinstance(page, ReadPage) else page
         records: dict[str, Record] = {}
         doubled: set[str] = set()
+        clean = True  # every record read, no duplicate: the page may be remembered
         for item in items:
             if isinstance(item, RecordError):
+                clean = False
                 self.failed = True  # a record we could not read may be one we hold: delete nothing
                 self.error(tk._("Record {reference}: {message}").format(reference=item.reference, message=item.message))
             elif item.identifier in self.seen:
-                self.error(
-                    tk._("Duplicate identifier {identifier}: already read on an earlier page, kept from there").format(
-                        identifier=item.identifier
-                    )
-                )
+                clean = False
+                self._seen_before(item.identifier)
             elif item.identifier in records:
                 doubled.add(item.identifier)
             else:
@@ -89,16 +96,7 @@ class _Gathering:
         for identifier, record in records.items():
             previous = stored.get(identifier)
             if previous and previous[0] == hashes[identifier]:
-                model.Session.add(
-                    HarvestObject(
-                        guid=identifier,
-                        job=self.job,
-                        package_id=previous[1],
-                        state="COMPLETE",
-                        report_status="not modified",
-                        current=False,
-                    )
-                )
+                self._not_modified(identifier, previous[1])
                 continue
             harvest_object = HarvestObject(
                 guid=identifier,
@@ -108,8 +106,57 @@ class _Gathering:
             model.Session.add(harvest_object)
             model.Session.flush()
             object_ids.append(harvest_object.id)
+        if isinstance(page, ReadPage):
+            if clean and not doubled:
+                pages.remember(self.job.source_id, page, hashes)
+            else:
+                pages.forget(self.job.source_id, page.url)
         model.Session.commit()
         self.publish(object_ids)
+
+    def _known_page(self, page: KnownPage) -> None:
+        """A page served as last time, its records all imported from it: every
+        one is "not modified", unless read on an earlier page of this job."""
+        identifiers = []
+        for identifier in page.hashes:
+            if identifier in self.seen:
+                self._seen_before(identifier)
+            else:
+                identifiers.append(identifier)
+        self.seen.update(identifiers)
+        stored = self._stored(identifiers, [])
+        for identifier in identifiers:
+            previous = stored.get(identifier)
+            if previous and previous[0] == page.hashes[identifier]:
+                self._not_modified(identifier, previous[1])
+            else:  # its dataset was deleted since the page was recalled
+                self.failed = True
+                self.error(
+                    tk._("Record {reference}: changed while the source was read, read again at the next job").format(
+                        reference=identifier
+                    )
+                )
+                pages.forget(self.job.source_id, page.url)
+        model.Session.commit()
+
+    def _seen_before(self, identifier: str) -> None:
+        self.error(
+            tk._("Duplicate identifier {identifier}: already read on an earlier page, kept from there").format(
+                identifier=identifier
+            )
+        )
+
+    def _not_modified(self, identifier: str, package_id: str) -> None:
+        model.Session.add(
+            HarvestObject(
+                guid=identifier,
+                job=self.job,
+                package_id=package_id,
+                state="COMPLETE",
+                report_status="not modified",
+                current=False,
+            )
+        )
 
     def _stored(self, identifiers: list[str], also_seen: list[str]) -> dict[str, tuple[str, str]]:
         """Hash and dataset of this source's known records of the page (active

@@ -23,3 +23,16 @@ class HarvestRecord(tk.BaseModel):
         Index("ecologie_harvest_record_identifier_idx", "identifier"),
         Index("ecologie_harvest_record_package_idx", "package_id"),
     )
+
+
+class HarvestPage(tk.BaseModel):
+    """A page a source served cleanly (every record read, no duplicate): its
+    digest, the page after it and its records' hashes (JSON object)."""
+
+    __tablename__ = "ecologie_harvest_page"
+
+    source_id = Column(UnicodeText, ForeignKey("harvest_source.id", ondelete="CASCADE"), primary_key=True)
+    url = Column(UnicodeText, primary_key=True)
+    digest = Column(UnicodeText, nullable=False)
+    next_url = Column(UnicodeText)
+    record_hashes = Column(UnicodeText, nullable=False)
