@@ -10,6 +10,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context
 from sqlalchemy import func
 
+from ckanext.ecologie.access import policy
 from ckanext.ecologie.bouquets.model import AVAILABILITIES, AVAILABLE, MISSING, URL_AVAILABLE, BouquetItem
 
 MAX_LABEL = 300
@@ -45,15 +46,7 @@ def _visible_dataset(package_id: str, context: Context) -> model.Package | None:
     package = model.Package.get(package_id)
     if package is None or package.state != "active" or package.type != "dataset":
         return None
-    try:
-        tk.check_access(
-            "package_show",
-            {"user": context.get("user"), "auth_user_obj": context.get("auth_user_obj")},
-            {"id": package.id},
-        )
-    except tk.NotAuthorized:
-        return None
-    return package
+    return package if policy.may_read(context, package) else None
 
 
 def clean(

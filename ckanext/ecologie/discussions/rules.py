@@ -27,13 +27,7 @@ def subject(subject_id: str | None) -> model.Package:
 
 
 def may_read(context: Context, package: model.Package) -> bool:
-    try:
-        tk.check_access(
-            "package_show",
-            {"user": context.get("user"), "auth_user_obj": context.get("auth_user_obj")},
-            {"id": package.id},
-        )
-    except tk.NotAuthorized:
+    if not policy.may_read(context, package):
         return False
     pkg_dict = {"id": package.id, "owner_org": package.owner_org, "access_rights": package.extras.get("access_rights")}
     return policy.viewer(context).may_use_dataset(pkg_dict)
