@@ -72,10 +72,7 @@ def ecologie_discussion_create(context: Context, data_dict: DataDict) -> dict[st
     model.Session.add(thread)
     model.Session.flush()
     model.Session.add(DiscussionPost(thread_id=thread.id, author_id=author.id, body=body))
-    notify.record_activity(notify.NEW_THREAD, author, package, thread)
-    _after_write(package)
-    notify.mail(package, thread, author, is_reply=False)
-    return thread_dict(context, thread, package)
+    return _announce(context, author, package, thread, is_reply=False)
 
 
 def ecologie_discussion_reply(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -92,9 +89,16 @@ def ecologie_discussion_reply(context: Context, data_dict: DataDict) -> dict[str
     rules.check_rate(author)
     model.Session.add(DiscussionPost(thread_id=thread.id, author_id=author.id, body=body))
     thread.last_activity = datetime.datetime.utcnow()
-    notify.record_activity(notify.NEW_REPLY, author, package, thread)
+    return _announce(context, author, package, thread, is_reply=True)
+
+
+def _announce(
+    context: Context, author: model.User, package: model.Package, thread: DiscussionThread, is_reply: bool
+) -> dict[str, Any]:
+    """A new message is written: activity entry, commit, e-mails; the thread as shown."""
+    notify.record_activity(notify.NEW_REPLY if is_reply else notify.NEW_THREAD, author, package, thread)
     _after_write(package)
-    notify.mail(package, thread, author, is_reply=True)
+    notify.mail(package, thread, author, is_reply=is_reply)
     return thread_dict(context, thread, package)
 
 
