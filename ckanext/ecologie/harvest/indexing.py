@@ -3,8 +3,8 @@
 CKAN commits Solr after each dataset it indexes; at harvest volume those
 commits cost more than the indexing itself. Imports index their dataset
 without a commit, and each fetch consumer commits once per batch of records,
-or as soon as it has had nothing to import for a moment, so the last records
-of a job are searchable within a second or so. The job's end commits too
+or a second after the first record of a batch, so the last records of a job
+are searchable within a second or so. The job's end commits too
 (ckanext-harvest reindexes the source then).
 """
 
@@ -32,17 +32,16 @@ class CommitBatcher:
         self._lock = threading.Lock()
 
     def indexed(self) -> None:
-        """One more dataset sent to the index without a commit."""
+        """One more dataset sent to the index without a commit. The first of
+        a batch arms one timer: what waits is committed within `idle_s`."""
         with self._lock:
             self._pending += 1
-            if self._timer is not None:
-                self._timer.cancel()
             if self._pending >= self.batch_size:
                 self._commit()
-                return
-            self._timer = threading.Timer(self.idle_s, self.flush)
-            self._timer.daemon = True
-            self._timer.start()
+            elif self._pending == 1:
+                self._timer = threading.Timer(self.idle_s, self.flush)
+                self._timer.daemon = True
+                self._timer.start()
 
     def flush(self) -> None:
         with self._lock:
@@ -51,6 +50,9 @@ class CommitBatcher:
 
     def _commit(self) -> None:
         self._pending = 0
+        if self._timer is not None:
+            self._timer.cancel()  # from flush itself, a no-op
+            self._timer = None
         try:
             search.commit()
         except search.SearchIndexError:
