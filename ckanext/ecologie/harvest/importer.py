@@ -105,8 +105,9 @@ def _save(dataset: dict[str, Any], creating: bool) -> str:
     schema = package_plugin.create_package_schema() if creating else package_plugin.update_package_schema()
     # defer_commit: CKAN leaves the database commit (import_record's) and the
     # indexing (batched Solr commits, see indexing.py) to us
+    site = _context()
     context = {
-        **_context(),
+        **site,
         "return_id_only": True,
         "defer_commit": True,
         "schema": theme_harvest.schema_for_import(schema),
@@ -114,7 +115,7 @@ def _save(dataset: dict[str, Any], creating: bool) -> str:
     if creating:
         context["schema"]["id"] = [tk.get_validator("unicode_safe")]
     package_id = tk.get_action("package_create" if creating else "package_update")(context, dataset)
-    index_without_commit(_context(), package_id)
+    index_without_commit(site, package_id)
     return package_id
 
 
