@@ -21,8 +21,9 @@ _ALERTS = {
 
 def main_navigation() -> list[dict[str, Any]]:
     """The items of the main navigation, the current one marked."""
-    blueprint = tk.get_endpoint()[0]
-    endpoint = ".".join(tk.get_endpoint())
+    # (None, None) on an error page of an address no route matches
+    blueprint, view = tk.get_endpoint()
+    endpoint = f"{blueprint}.{view}"
     items = [
         (tk._("Home"), "home.index", endpoint == "home.index"),
         (tk._("Data"), "dataset.search", blueprint in ("dataset", "resource", "dataset_resource")),
