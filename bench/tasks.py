@@ -45,7 +45,28 @@ def prepare_source(url: str, source_type: str) -> dict[str, Any]:
             owner_org="bench-org",
             frequency="MANUAL",
         )
+    if source_type.startswith("ecologie_"):
+        _trust_publishers(source)
     return {"name": source["name"], "id": source["id"]}
+
+
+def _trust_publishers(source: dict[str, Any]) -> None:
+    """The generated catalogue is an aggregator's (many publishers): declared
+    so, as a sources file would, its records go to their publishers'
+    organisations."""
+    from ckanext.ecologie.harvest import sources, trust
+
+    spec = sources.SourceSpec(
+        name=source["name"],
+        title=source["title"],
+        url=source["url"],
+        source_type=source["source_type"],
+        organization={"name": "bench-org"},
+        frequency="MANUAL",
+        config=source.get("config") or "",
+        publishers=True,
+    )
+    trust.declare([spec])
 
 
 def harvest(source_name: str, expected: str) -> dict[str, Any]:

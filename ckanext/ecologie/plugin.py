@@ -14,9 +14,13 @@ from ckanext.dcat.interfaces import IDCATRDFHarvester
 
 from ckanext.ecologie import cli, config_defaults, dataset_schema
 from ckanext.ecologie.access import actions as access_actions
+from ckanext.ecologie.access import activities as access_activities
 from ckanext.ecologie.access import auth as access_auth
+from ckanext.ecologie.access import follows as access_follows
 from ckanext.ecologie.access import harvest_hook as access_harvest
+from ckanext.ecologie.access import harvest_records as access_harvest_records
 from ckanext.ecologie.access import helpers as access_helpers
+from ckanext.ecologie.access import listings as access_listings
 from ckanext.ecologie.access import surfaces as access_surfaces
 from ckanext.ecologie.access.views import access_requests as access_blueprint
 from ckanext.ecologie.bouquets import BOUQUET
@@ -28,11 +32,18 @@ from ckanext.ecologie.bouquets import lifecycle as bouquet_lifecycle
 from ckanext.ecologie.bouquets import schema as bouquet_schema
 from ckanext.ecologie.bouquets import search as bouquet_search
 from ckanext.ecologie.bouquets.views import bouquets as bouquets_blueprint
+from ckanext.ecologie.chains import merge_auth, one_each
 from ckanext.ecologie.discussions import actions as discussion_actions
 from ckanext.ecologie.discussions import auth as discussion_auth
 from ckanext.ecologie.discussions.views import about_html
 from ckanext.ecologie.discussions.views import discussions as discussions_blueprint
+from ckanext.ecologie.hardening import actions as hardening_actions
+from ckanext.ecologie.hardening import auth as hardening_auth
+from ckanext.ecologie.hardening import proxies
+from ckanext.ecologie.hardening.pages import error_pages
+from ckanext.ecologie.harvest import ownership as harvest_ownership
 from ckanext.ecologie.harvest import report as harvest_report
+from ckanext.ecologie.harvest import source_auth
 from ckanext.ecologie.harvest.queue_connection import keep_harvest_queues_blocking
 from ckanext.ecologie.organizations import actions as organization_actions
 from ckanext.ecologie.themes import actions as theme_actions
@@ -59,11 +70,17 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
     p.implements(p.IFiles, inherit=True)
     p.implements(p.IPermissionLabels)
     p.implements(IDCATRDFHarvester, inherit=True)
+    p.implements(p.IMiddleware, inherit=True)
 
     # IConfigDeclaration
 
     def declare_config_options(self, declaration: Declaration, key: Key) -> None:
         config_defaults.declare(declaration, key)
+
+    # IMiddleware
+
+    def make_middleware(self, app: Any, config: CKANConfig) -> Any:
+        return proxies.trust_declared_proxies(app)
 
     # IConfigurer
 
@@ -101,7 +118,9 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
                     default.create_package_schema() if action == "package_create" else default.update_package_schema()
                 )
             )
-        return tk.navl_validate(data_dict, schema, context)
+        data, errors = tk.navl_validate(data_dict, schema, context)
+        errors.update(harvest_ownership.refused_update(context, data, action))
+        return data, errors
 
     def new_template(self) -> str:
         return "ecologie/new.html"
@@ -126,6 +145,10 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
 
     def after_dataset_delete(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         bouquet_lifecycle.dataset_deleted(pkg_dict.get("id"))
+        bouquet_lifecycle.dataset_hidden({"id": pkg_dict.get("id"), "state": "deleted"})
+
+    def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        bouquet_lifecycle.dataset_hidden(pkg_dict)
 
     def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         access_surfaces.after_dataset_show(context, pkg_dict)
@@ -156,24 +179,33 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
     # IActions, IAuthFunctions
 
     def get_actions(self) -> dict[str, Any]:
-        return {
-            **theme_actions.get_actions(),
-            **organization_actions.get_actions(),
-            **access_actions.get_actions(),
-            **access_surfaces.get_actions(activity_enabled=p.plugin_loaded("activity")),
-            **bouquet_actions.get_actions(),
-            **bouquet_lifecycle.get_actions(),
-            **discussion_actions.get_actions(),
-            **(harvest_report.get_actions() if p.plugin_loaded("harvest") else {}),
-        }
+        return one_each(
+            theme_actions.get_actions(),
+            organization_actions.get_actions(),
+            access_actions.get_actions(),
+            access_surfaces.get_actions(),
+            access_activities.get_actions() if p.plugin_loaded("activity") else {},
+            access_follows.get_actions(),
+            access_listings.get_actions(),
+            access_harvest_records.get_actions() if p.plugin_loaded("harvest") else {},
+            hardening_actions.get_actions(
+                harvest_enabled=p.plugin_loaded("harvest"), datastore_enabled=p.plugin_loaded("datastore")
+            ),
+            bouquet_actions.get_actions(),
+            bouquet_lifecycle.get_actions(),
+            discussion_actions.get_actions(),
+            harvest_report.get_actions() if p.plugin_loaded("harvest") else {},
+        )
 
     def get_auth_functions(self) -> dict[str, Any]:
-        return {
-            **theme_auth.get_auth_functions(),
-            **access_auth.get_auth_functions(datastore_enabled=p.plugin_loaded("datastore")),
-            **bouquet_auth.get_auth_functions(),
-            **discussion_auth.get_auth_functions(),
-        }
+        return merge_auth(
+            theme_auth.get_auth_functions(),
+            access_auth.get_auth_functions(datastore_enabled=p.plugin_loaded("datastore")),
+            bouquet_auth.get_auth_functions(),
+            source_auth.get_auth_functions() if p.plugin_loaded("harvest") else {},
+            discussion_auth.get_auth_functions(),
+            hardening_auth.get_auth_functions(harvest_enabled=p.plugin_loaded("harvest")),
+        )
 
     # IPermissionLabels: draft bouquets of an organisation for its editors
 
@@ -191,7 +223,7 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
     # IBlueprint, IClick, ITemplateHelpers
 
     def get_blueprint(self) -> list[Any]:
-        return [themes_blueprint, access_blueprint, bouquets_blueprint, discussions_blueprint]
+        return [themes_blueprint, access_blueprint, bouquets_blueprint, discussions_blueprint, error_pages]
 
     def get_commands(self) -> list[Any]:
         return cli.get_commands()
@@ -208,11 +240,15 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
 
     # IDCATRDFHarvester: access rights and classification at harvest import
 
+    # ckanext-dcat's harvester picks the schema by the record's type, which a
+    # record rarely has: CKAN's default schema, without our fields, unless
+    # they are added here
+
     def update_package_schema_for_create(self, package_schema: Schema) -> Schema:
-        return harvest_hook.schema_for_import(package_schema)
+        return harvest_hook.schema_for_import(dataset_schema.extend_create(package_schema))
 
     def update_package_schema_for_update(self, package_schema: Schema) -> Schema:
-        return harvest_hook.schema_for_import(package_schema)
+        return harvest_hook.schema_for_import(dataset_schema.extend_create(package_schema))
 
     def before_create(self, harvest_object: Any, dataset_dict: dict[str, Any], temp_dict: dict[str, Any]) -> None:
         access_harvest.map_access_rights(dataset_dict)

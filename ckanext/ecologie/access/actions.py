@@ -9,7 +9,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.ecologie.access import grants, notify, policy
+from ckanext.ecologie.access import grants, notify, policy, visibility
 from ckanext.ecologie.access.model import AccessAudit, AccessGrant, AccessRequest
 from ckanext.ecologie.access.rights import RESTRICTED
 
@@ -205,6 +205,8 @@ def ecologie_access_request_create(context: Context, data_dict: DataDict) -> dic
     schema = {"package_id": [_v("not_empty"), _v("unicode_safe")], "reason": [_reason]}
     data = _validate(data_dict, schema, context)
     package = _package(data["package_id"])
+    if not visibility.may_see(context, package.id):  # a private dataset: as if unknown
+        raise tk.ValidationError({"package_id": [tk._("Dataset not found")]})
     requester = _actor(context)
     if package.extras.get("access_rights") != RESTRICTED:
         raise tk.ValidationError({"package_id": [tk._("The data of this dataset is not restricted")]})

@@ -52,8 +52,7 @@ def may_use_resource_data(context: Context, resource_id: str | None) -> bool:
     package = _dataset_of_resource(resource_id)
     if package is None or policy.trusted(context):
         return True  # unknown ids are left to the original check
-    pkg_dict = {"id": package.id, "owner_org": package.owner_org, "access_rights": package.extras.get("access_rights")}
-    return policy.viewer(context).may_use_dataset(pkg_dict)
+    return policy.viewer(context).may_use_dataset(policy.access_of(package))
 
 
 def _denied() -> AuthResult:
@@ -72,9 +71,12 @@ def datastore_read(next_auth: AuthFunction, context: Context, data_dict: DataDic
 @tk.chained_auth_function
 @tk.auth_allow_anonymous_access
 def datastore_search_sql(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
-    for table in context.get("table_names", []):  # type: ignore[attr-defined]
-        if not may_use_resource_data(context, table):
-            return _denied()
+    # the DataStore hands the table names over as a generator: read it once,
+    # for both checks (iterating it here would leave core's check nothing)
+    tables = list(context.get("table_names", []))  # type: ignore[attr-defined]
+    context["table_names"] = tables  # type: ignore[typeddict-unknown-key]
+    if not all(may_use_resource_data(context, table) for table in tables):
+        return _denied()
     return next_auth(context, data_dict)
 
 
@@ -98,12 +100,7 @@ def file_allows(context: Context, file: model.File, operation: str) -> bool | No
     if owner.owner_type == "package":
         package = model.Package.get(owner.owner_id)
         if package is not None:
-            pkg_dict = {
-                "id": package.id,
-                "owner_org": package.owner_org,
-                "access_rights": package.extras.get("access_rights"),
-            }
-            return None if policy.viewer(context).may_use_dataset(pkg_dict) else False
+            return None if policy.viewer(context).may_use_dataset(policy.access_of(package)) else False
     return None
 
 

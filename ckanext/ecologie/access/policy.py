@@ -38,6 +38,11 @@ def access_rights_of(pkg_dict: dict[str, Any]) -> str:
     return value if value in (OPEN, OPEN_WITH_ACCOUNT, RESTRICTED) else RESTRICTED
 
 
+def access_of(package: model.Package) -> dict[str, Any]:
+    """What deciding on a stored dataset takes: its id, owner and access rights."""
+    return {"id": package.id, "owner_org": package.owner_org, "access_rights": package.extras.get("access_rights")}
+
+
 @dataclass(frozen=True)
 class Viewer:
     user_id: str | None = None
@@ -94,6 +99,12 @@ def viewer(context: Context) -> Viewer:
     result = viewer_for_user(user)
     context[CONTEXT_KEY] = result  # type: ignore[literal-required]
     return result
+
+
+def caller(context: Context) -> Context:
+    """Who is asking, read before calling an original action: some (core's
+    followee_list) turn their context into an internal one."""
+    return {"user": context.get("user"), "auth_user_obj": context.get("auth_user_obj")}  # type: ignore[typeddict-item]
 
 
 def trusted(context: Context) -> bool:

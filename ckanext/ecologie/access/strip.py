@@ -7,6 +7,7 @@ extras added by harvesters or other plugins cannot carry a URL through).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -30,10 +31,34 @@ SAFE_RESOURCE_FIELDS = frozenset(
     }
 )
 RESTRICTED_FLAG = "access_restricted"
+ADDRESS = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+")
+
+
+def addresses_of(values: list[Any]) -> list[str]:
+    return [value for value in values if isinstance(value, str) and "://" in value]
+
+
+def safe_name(name: Any, addresses: list[str]) -> Any:
+    """A resource's name without the addresses it may hold: a distribution
+    without a title is often named after its URL, or its file name."""
+    if not isinstance(name, str):
+        return name
+    cleaned = " ".join(ADDRESS.sub(" ", name).split())
+    if cleaned and any(cleaned.casefold() in address.casefold() for address in addresses):
+        return ""
+    return cleaned
+
+
+def safe_description(description: Any) -> Any:
+    return ADDRESS.sub("…", description) if isinstance(description, str) else description
 
 
 def strip_resource(resource: dict[str, Any]) -> dict[str, Any]:
     kept = {key: value for key, value in resource.items() if key in SAFE_RESOURCE_FIELDS}
+    if "name" in kept:
+        kept["name"] = safe_name(kept["name"], addresses_of(list(resource.values())))
+    if "description" in kept:
+        kept["description"] = safe_description(kept["description"])
     kept[RESTRICTED_FLAG] = True
     return kept
 
@@ -52,9 +77,18 @@ def is_index_url_field(name: str) -> bool:
 
 def strip_index_document(document: dict[str, Any]) -> dict[str, Any]:
     """Keep resource URLs of a dataset out of the searchable index fields
-    (facets and queries could reveal them); the stored JSON copies stay
-    whole for authorised users and are stripped at search time."""
-    for name in [name for name in document if is_index_url_field(name)]:
+    (facets and queries could reveal them), names and descriptions included;
+    the stored JSON copies stay whole for authorised users and are stripped
+    at search time."""
+    url_fields = [name for name in document if is_index_url_field(name)]
+    # CKAN indexes one list per resource field, in the resources' order
+    columns = [document[name] for name in url_fields if isinstance(document[name], list)]
+    for position, name in enumerate(document.get("res_name") or []):
+        addresses = addresses_of([column[position] for column in columns if position < len(column)])
+        document["res_name"][position] = safe_name(name, addresses)
+    if isinstance(document.get("res_description"), list):
+        document["res_description"] = [safe_description(text) for text in document["res_description"]]
+    for name in url_fields:
         del document[name]
     return document
 

@@ -1,7 +1,8 @@
-"""Every read surface that can carry a resource's data or URL, stripped for
-users who may not use it: package_show (and resource_show, which is built on
-it), package_search (results and `fl`), current_package_list_with_resources,
-resource_search, resource views and activities.
+"""Read surfaces that carry a dataset's resources, stripped for users who
+may not use them: package_show (and resource_show, which is built on it),
+package_search (results and `fl`), current_package_list_with_resources,
+resource_search and resource views. Activities, follows, listings built in
+SQL and harvest records have modules of their own.
 
 Internal calls (`ignore_auth`: indexing, activity snapshots, harvest) are left
 whole, so the index and the history keep the full data for authorised users.
@@ -16,7 +17,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Action, Context, DataDict
 
-from ckanext.ecologie.access import policy, strip
+from ckanext.ecologie.access import listings, policy, strip
 from ckanext.ecologie.access.rights import OPEN
 
 ACCESS_FIELD = "vocab_access_rights"  # faceted by themes.search
@@ -116,21 +117,54 @@ def current_package_list_with_resources(original: Action, context: Context, data
 # --- resources ----------------------------------------------------------------
 
 
+def _terms(data_dict: DataDict) -> dict[str, str]:
+    """resource_search's `field:term` pairs (the original validates them)."""
+    query = data_dict.get("query") or []
+    pairs = [query] if isinstance(query, str) else list(query)
+    return dict(str(pair).split(":", 1) for pair in pairs if ":" in str(pair))
+
+
+def _still_matches(resource: dict[str, Any], terms: dict[str, str]) -> bool:
+    """Whether the stripped resource still matches every term, as core
+    matches them (a substring, ignoring case; a prefix for `hash`)."""
+    for field, term in terms.items():
+        value = str(resource.get(field) or "").casefold()
+        found = value.startswith(term.casefold()) if field == "hash" else term.casefold() in value
+        if not found:
+            return False
+    return True
+
+
 @tk.side_effect_free
 @tk.chained_action
 def resource_search(original: Action, context: Context, data_dict: DataDict) -> Any:
-    result = original(context, data_dict)
-    if policy.trusted(context) or not isinstance(result, dict):
+    """A resource whose data the user may not use is found only by what
+    they may see of it: its URL, or a name made of its URL, matches nothing
+    (else the count would spell the URL out, one character at a time). The
+    whole result is filtered before paging, so counts hide nothing."""
+    if policy.trusted(context) or context.get("search_query"):  # internal: model objects, not dicts
+        return original(context, data_dict)
+    viewer = policy.viewer(policy.caller(context))
+    bounds = listings.paging(data_dict, context)
+    result = original(context, {**data_dict, "offset": None, "limit": None})
+    if not isinstance(result, dict):
         return result
-    viewer = policy.viewer(context)
+    terms = _terms(data_dict)
     datasets = _access_of([resource.get("package_id") for resource in result.get("results") or []])
-    result["results"] = [
-        resource
-        if viewer.may_use_dataset(datasets.get(resource.get("package_id"), {"access_rights": "restricted"}))
-        else strip.strip_resource(resource)
-        for resource in result.get("results") or []
-    ]
-    return result
+    found = []
+    for resource in result.get("results") or []:
+        if viewer.may_use_dataset(datasets.get(resource.get("package_id"), {"access_rights": "restricted"})):
+            found.append(resource)
+            continue
+        stripped = strip.strip_resource(resource)
+        if _still_matches(stripped, terms):
+            found.append(stripped)
+    order_by = data_dict.get("order_by")
+    if order_by:  # core sorted on stored values: the order would tell a hidden URL
+        found.sort(key=lambda resource: str(resource.get(order_by) or ""))
+    offset, limit = bounds
+    page = found[offset : offset + limit] if limit is not None else found[offset:]
+    return {**result, "count": len(found), "results": page}
 
 
 @tk.side_effect_free
@@ -144,90 +178,11 @@ def resource_view_list(original: Action, context: Context, data_dict: DataDict) 
     return original(context, data_dict)
 
 
-# --- activities ---------------------------------------------------------------
-
-
-def _activity_stripper(context: Context):  # noqa: ANN202
-    viewer = policy.viewer(context)
-
-    def may_use(package: dict[str, Any]) -> bool:
-        """The stricter of the snapshot's access rights and today's; an
-        activity on something that is not a dataset passes."""
-        current = model.Package.get(package.get("id") or "")
-        if current is None:
-            return package.get("access_rights") is None or viewer.may_use_dataset(package)
-        today = {"id": current.id, "owner_org": current.owner_org, "access_rights": current.extras.get("access_rights")}
-        snapshot_allows = package.get("access_rights") is None or viewer.may_use_dataset(package)
-        return snapshot_allows and viewer.may_use_dataset(today)
-
-    return may_use
-
-
-def _activity_list(name: str) -> Action:
-    @tk.side_effect_free
-    @tk.chained_action
-    def chained(original: Action, context: Context, data_dict: DataDict) -> Any:
-        activities = original(context, data_dict)
-        if policy.trusted(context):
-            return activities
-        may_use = _activity_stripper(context)
-        return [strip.strip_activity(activity, may_use) for activity in activities]
-
-    chained.__name__ = name
-    return chained
-
-
-@tk.side_effect_free
-@tk.chained_action
-def activity_show(original: Action, context: Context, data_dict: DataDict) -> Any:
-    activity = original(context, data_dict)
-    return activity if policy.trusted(context) else strip.strip_activity(activity, _activity_stripper(context))
-
-
-@tk.side_effect_free
-@tk.chained_action
-def activity_data_show(original: Action, context: Context, data_dict: DataDict) -> Any:
-    data = original(context, data_dict)
-    if policy.trusted(context) or not isinstance(data, dict):
-        return data
-    package = data.get("package") if "package" in data else (data if "resources" in data else None)
-    if isinstance(package, dict) and not _activity_stripper(context)(package):
-        strip.strip_dataset(package)
-    return data
-
-
-@tk.side_effect_free
-@tk.chained_action
-def activity_diff(original: Action, context: Context, data_dict: DataDict) -> Any:
-    result = original(context, data_dict)
-    if policy.trusted(context):
-        return result
-    may_use = _activity_stripper(context)
-    for activity in result.get("activities", []):
-        package = (activity.get("data") or {}).get("package")
-        if isinstance(package, dict) and not may_use(package):
-            raise tk.NotAuthorized(tk._("The data of this dataset is restricted"))
-    return result
-
-
-ACTIVITY_LISTS = (
-    "package_activity_list",
-    "organization_activity_list",
-    "group_activity_list",
-    "user_activity_list",
-    "recently_changed_packages_activity_list",
-    "dashboard_activity_list",
-)
-
-
-def get_actions(activity_enabled: bool) -> dict[str, Any]:
+def get_actions() -> dict[str, Any]:
     actions: dict[str, Any] = {
         "package_search": package_search,
         "current_package_list_with_resources": current_package_list_with_resources,
         "resource_search": resource_search,
         "resource_view_list": resource_view_list,
     }
-    if activity_enabled:
-        actions.update({name: _activity_list(name) for name in ACTIVITY_LISTS})
-        actions.update(activity_show=activity_show, activity_data_show=activity_data_show, activity_diff=activity_diff)
     return actions

@@ -9,9 +9,11 @@ import ckan.plugins.toolkit as tk
 from ckan.common import current_user, request
 from flask import Blueprint
 
+from ckanext.ecologie.access import history_pages
 from ckanext.ecologie.access.grants import admin_organizations
 
 access_requests = Blueprint("ecologie_access", __name__)
+access_requests.before_app_request(history_pages.guard)
 
 
 def _context() -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from typing import Any
 
@@ -36,8 +37,11 @@ def _user_context(context: Context) -> Context:
 
 def _touch(context: Context, bouquet: model.Package) -> None:
     """Items changed: record it as a change of the bouquet (activity,
-    metadata_modified, search index), as the user who made it."""
-    tk.get_action("package_patch")(_user_context(context), {"id": bouquet.id})
+    metadata_modified, search index with the new labels), as the user who
+    made it. CKAN saves nothing for a patch that changes no field: the
+    modification time is that field."""
+    now = datetime.datetime.utcnow().isoformat()
+    tk.get_action("package_patch")(_user_context(context), {"id": bouquet.id, "metadata_modified": now})
 
 
 def ecologie_bouquet_item_create(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:

@@ -9,16 +9,13 @@ intranets.
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 from typing import Any
-from urllib.parse import urljoin, urlparse
+from urllib.parse import urljoin
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
-import requests
 
-from ckanext.ecologie.bouquets import items
+from ckanext.ecologie.bouquets import items, probe
 from ckanext.ecologie.bouquets.model import URL_AVAILABLE, BouquetItem
 
 MAX_REDIRECTS = 5
@@ -30,41 +27,24 @@ URL_UNREACHABLE = "url_unreachable"
 URL_NOT_CHECKED = "url_not_checked"
 
 
-def _private_host(host: str) -> bool:
-    try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
-    except OSError:
-        return False  # unresolvable: the request itself will fail
-    return any(
-        ipaddress.ip_address(address.split("%")[0]).is_private
-        or ipaddress.ip_address(address.split("%")[0]).is_loopback
-        or ipaddress.ip_address(address.split("%")[0]).is_link_local
-        for address in addresses
-    )
-
-
 def check_url(url: str) -> tuple[str | None, str]:
     """(problem or None, detail), following at most a few redirects and
-    checking each host before contacting it."""
+    checking each host before contacting it (probe.py)."""
     timeout = tk.config.get("ckanext.ecologie.bouquets.check_timeout")
     allow_private = tk.config.get("ckanext.ecologie.bouquets.check_private_addresses")
     for _ in range(MAX_REDIRECTS + 1):
-        host = urlparse(url).hostname or ""
-        if not allow_private and _private_host(host):
-            return URL_NOT_CHECKED, tk._("private address, not checked")
         try:
-            response = requests.head(url, timeout=timeout, allow_redirects=False)
-            if response.status_code in (403, 405, 501):  # some servers refuse HEAD
-                response = requests.get(url, timeout=timeout, allow_redirects=False, stream=True)
-                response.close()
-        except requests.RequestException as error:
-            return URL_UNREACHABLE, type(error).__name__
-        if response.is_redirect and response.headers.get("location"):
-            url = urljoin(url, response.headers["location"])
+            answer = probe.head(url, timeout, allow_private)
+        except probe.PrivateAddress:
+            return URL_NOT_CHECKED, tk._("private address, not checked")
+        except probe.Unreachable as error:
+            return URL_UNREACHABLE, str(error)
+        if answer.status in (301, 302, 303, 307, 308) and answer.location:
+            url = urljoin(url, answer.location)
             continue
-        if response.status_code >= 400:
-            return URL_UNREACHABLE, f"HTTP {response.status_code}"
-        return None, f"HTTP {response.status_code}"
+        if answer.status >= 400:
+            return URL_UNREACHABLE, f"HTTP {answer.status}"
+        return None, f"HTTP {answer.status}"
     return URL_UNREACHABLE, tk._("too many redirects")
 
 

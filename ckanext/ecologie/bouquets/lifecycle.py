@@ -4,9 +4,11 @@ deleted, so the bouquet keeps saying what it needed."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan.logic import index_update_package
 from ckan.types import Action, Context, DataDict
 
 from ckanext.ecologie.bouquets.model import BouquetItem
@@ -18,6 +20,23 @@ def dataset_deleted(package_id: str | None) -> None:
     model.Session.query(BouquetItem).filter(BouquetItem.package_id == package_id).update(
         {BouquetItem.dataset_removed: datetime.datetime.utcnow()}, synchronize_session=False
     )
+
+
+def dataset_hidden(pkg_dict: dict[str, Any]) -> None:
+    """A dataset that is private or gone: the bouquets using it are indexed
+    again, without its label (bouquets/search.py)."""
+    if not pkg_dict.get("private") and pkg_dict.get("state", "active") == "active":
+        return
+    bouquet_ids = {
+        bouquet_id
+        for (bouquet_id,) in model.Session.query(BouquetItem.bouquet_id).filter(
+            BouquetItem.package_id == pkg_dict.get("id")
+        )
+    }
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    for bouquet_id in bouquet_ids:
+        # inside the dataset's transaction: indexed, never committed here
+        index_update_package({"user": site_user["name"], "ignore_auth": True}, bouquet_id)
 
 
 @tk.chained_action

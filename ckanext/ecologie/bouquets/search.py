@@ -8,6 +8,7 @@ from typing import Any
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+from sqlalchemy import and_, or_
 
 from ckanext.ecologie.bouquets import BOUQUET
 from ckanext.ecologie.bouquets.model import BouquetItem
@@ -31,12 +32,28 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     }
     if pkg_dict.get("spatial_coverage"):
         fields[COVERAGE_FIELD] = [pkg_dict["spatial_coverage"]]
-    labels = [
-        label for (label,) in model.Session.query(BouquetItem.label).filter(BouquetItem.bouquet_id == pkg_dict["id"])
-    ]
+    labels = [label for (label,) in public_item_labels(pkg_dict["id"])]
     if labels:
         fields["text"] = labels
     return {key: value for key, value in fields.items() if value}
+
+
+def public_item_labels(bouquet_id: str) -> Any:
+    """Labels anyone may search: of external and missing data, and of
+    datasets everyone may see. An item's label defaults to its dataset's
+    title, which a private dataset keeps to its organisation, even after
+    it was purged."""
+    return (
+        model.Session.query(BouquetItem.label)
+        .outerjoin(model.Package, model.Package.id == BouquetItem.package_id)
+        .filter(BouquetItem.bouquet_id == bouquet_id, BouquetItem.dataset_removed.is_(None))
+        .filter(
+            or_(
+                BouquetItem.package_id.is_(None),
+                and_(model.Package.private.is_(False), model.Package.state == "active"),
+            )
+        )
+    )
 
 
 ASKED_FOR_BOUQUETS = re.compile(r"dataset_type:(\([^)]*\bbouquet\b|\"?bouquet\b)")

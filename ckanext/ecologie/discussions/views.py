@@ -89,8 +89,8 @@ def contact() -> Any:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         values = dict(request.form)
-        address = request.headers.get("X-Forwarded-For", request.remote_addr or "").split(",")[0].strip()
-        errors = feedback.send(values, address)
+        # the peer, or the client the declared proxies forwarded (hardening/proxies.py)
+        errors = feedback.send(values, request.remote_addr or "")
         if not errors:
             tk.h.flash_success(tk._("Thank you: your message was sent to the portal team."))
             return tk.redirect_to("ecologie_discussions.contact")

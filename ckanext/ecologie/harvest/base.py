@@ -13,7 +13,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.harvest.model import HarvestJob, HarvestObject
 
 from ckanext.ecologie.harvest import config as source_config
-from ckanext.ecologie.harvest import deletions, importer
+from ckanext.ecologie.harvest import deletions, importer, ownership
 from ckanext.ecologie.harvest.enrich import SourceInfo
 from ckanext.ecologie.harvest.fetch import Fetcher
 from ckanext.ecologie.harvest.gather import Page, gather
@@ -60,8 +60,8 @@ class EcologieHarvesterMixin:
     def load_config(self, raw: str | None) -> source_config.SourceConfig:
         return source_config.load(raw, self.config_checkers())
 
-    def fetcher(self, config: source_config.SourceConfig) -> Fetcher:
-        return Fetcher(config)
+    def fetcher(self, config: source_config.SourceConfig, source: SourceInfo) -> Fetcher:
+        return Fetcher(config, allow_private=ownership.may_reach_private_addresses(source.reach))
 
     def gather_stage(self, harvest_job: HarvestJob) -> list[str]:
         source = harvest_job.source
@@ -71,12 +71,25 @@ class EcologieHarvesterMixin:
             self._save_gather_error(tk._("Invalid source configuration: {error}").format(error=error), harvest_job)
             return []
         info = _source_info(harvest_job)
+        if info.reach.suspended:
+            self._save_gather_error(
+                tk._(
+                    "The source's address or configuration is no longer the one the sources file declared: "
+                    "what the file grants it (private addresses, publishers' organisations, merged sources) is "
+                    "suspended until `ckan ecologie sources load` declares it again"
+                ),
+                harvest_job,
+            )
         return gather(harvest_job, self.pages(harvest_job, info, config), config, hash_context(harvest_job, info))
 
     def fetch_stage(self, harvest_object: HarvestObject) -> bool:
         return True  # gather already holds each record's content
 
     def import_stage(self, harvest_object: HarvestObject) -> bool | str:
+        if harvest_object.errors:
+            # delivered again (`harvest_jobs_run` queues waiting objects anew)
+            # after its import failed: once is enough in the report
+            return False
         if _status(harvest_object) == deletions.DELETE:
             return _import_deletion(harvest_object)
         if not harvest_object.content:
@@ -88,13 +101,19 @@ class EcologieHarvesterMixin:
             return importer.import_record(
                 harvest_object, _source_info(harvest_object.job), config, harvest_object.job.id
             )
+        except ownership.RecordRefused as error:
+            model.Session.rollback()
+            message = str(error)
         except tk.ValidationError as error:
             model.Session.rollback()
             message = tk._("The record is not a valid dataset: {errors}").format(errors=_summary(error))
         except Exception as error:
             model.Session.rollback()
             log.error("import of %s failed: %s", harvest_object.guid, traceback.format_exc())
-            message = tk._("The record could not be imported: {error}").format(error=error)
+            # the exception's text may quote data (SQL parameters): the log has it
+            message = tk._("The record could not be imported ({error}): see the fetch consumer's log").format(
+                error=type(error).__name__
+            )
         harvest_object = model.Session.merge(harvest_object)
         self._save_object_error(message, harvest_object, "Import")
         return False
@@ -110,7 +129,7 @@ def _status(harvest_object: HarvestObject) -> str | None:
 
 
 def _import_deletion(harvest_object: HarvestObject) -> bool:
-    deletions.delete_record(harvest_object.harvest_source_id, harvest_object.guid)
+    deletions.delete_record(_source_info(harvest_object.job).reach, harvest_object.guid)
     harvest_object = model.Session.merge(harvest_object)
     model.Session.query(HarvestObject).filter(
         HarvestObject.guid == harvest_object.guid,
@@ -124,7 +143,12 @@ def _import_deletion(harvest_object: HarvestObject) -> bool:
 
 def hash_context(job: HarvestJob, info: SourceInfo) -> dict[str, Any]:
     """What, besides a record, shapes its import: part of every content hash."""
-    return {"owner_org": info.owner_org, "config": job.source.config or "", "type": job.source.type}
+    return {
+        "owner_org": info.owner_org,
+        "config": job.source.config or "",
+        "type": job.source.type,
+        "publishers": info.reach.publishers,
+    }
 
 
 def _source_info(job: HarvestJob) -> SourceInfo:
@@ -135,4 +159,5 @@ def _source_info(job: HarvestJob) -> SourceInfo:
         title=source.title or (package.title if package else ""),
         url=source.url,
         owner_org=package.owner_org if package else None,
+        reach=ownership.reach_of(source),
     )

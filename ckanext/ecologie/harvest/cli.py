@@ -1,11 +1,13 @@
-"""`ckan ecologie sources load FILE` and `ckan ecologie harvest confirm-deletions SOURCE`."""
+"""`ckan ecologie sources load FILE`, `ckan ecologie harvest confirm-deletions SOURCE`
+and `ckan ecologie harvest report SOURCE`."""
 
 from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
 import click
+from ckanext.harvest.model import HarvestSource
 
-from ckanext.ecologie.harvest import deletions, sources
+from ckanext.ecologie.harvest import deletions, ownership, sources, trust
 
 
 def _errors(error: tk.ValidationError) -> str:
@@ -33,6 +35,7 @@ def load(file: click.utils.LazyFile) -> None:
             raise click.ClickException(f"{spec.name}: {_errors(error)}") from None
         counts[outcome] += 1
         click.echo(f"{spec.name}: {outcome}")
+    trust.declare(specs)
     click.echo(tk._("{created} created, {updated} updated, {unchanged} unchanged").format(**counts))
 
 
@@ -51,7 +54,32 @@ def confirm_deletions(source: str) -> None:
     except tk.ObjectNotFound:
         raise click.ClickException(tk._("No harvest source {source}").format(source=source)) from None
     waiting = len(deletions.pending(found["id"]))
-    deleted = deletions.confirm(found["id"])
+    deleted = deletions.confirm(ownership.reach_of(HarvestSource.get(found["id"])))
     click.echo(
         tk._("{waiting} deletions confirmed, {deleted} datasets deleted").format(waiting=waiting, deleted=deleted)
     )
+
+
+@harvest_group.command("report")
+@click.argument("source")
+def report(source: str) -> None:
+    """The last job of SOURCE: its counts, then every error, gather and record."""
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    context = {"user": site_user["name"]}
+    try:
+        found = tk.get_action("harvest_source_show")(context, {"id": source})
+    except tk.ObjectNotFound:
+        raise click.ClickException(tk._("No harvest source {source}").format(source=source)) from None
+    jobs = tk.get_action("harvest_job_list")(context, {"source_id": found["id"]})
+    if not jobs:
+        click.echo(tk._("{source}: no job yet").format(source=found["name"]))
+        return
+    job = tk.get_action("harvest_job_show")(context, {"id": jobs[0]["id"]})
+    stats = ", ".join(f"{key} {value}" for key, value in sorted(job.get("stats", {}).items()))
+    click.echo(f"{found['name']}: {job['status']} {job.get('finished') or job.get('created')} ({stats})")
+    details = tk.get_action("harvest_job_report")(context, {"id": job["id"]})
+    for error in details["gather_errors"]:
+        click.echo(f"  {tk._('gather')}: {error['message']}")
+    for item in details["object_errors"].values():
+        for error in item["errors"]:
+            click.echo(f"  {item['guid']}: {error['message']}")

@@ -108,7 +108,7 @@ class EcologieCswHarvester(EcologieHarvesterMixin, HarvesterBase):
         output_schema, type_name = SCHEMAS[schema]
         page_size = config.extra.get("page_size", 100)
         try:
-            catalogue = SafeCatalogue(source.url, self.fetcher(config), config.max_bytes)
+            catalogue = SafeCatalogue(source.url, self.fetcher(config, source), config.max_bytes)
         except (FetchError, CswError) as error:
             raise SourceError(tk._("GetCapabilities failed: {error}").format(error=error)) from None
         start, pages = 1, 0

@@ -57,7 +57,7 @@ class EcologieDcatHarvester(EcologieHarvesterMixin, DCATRDFHarvester):
         return {"rdf_format": one_of("rdf_format", ("xml", "turtle", "n3", "nt", "json-ld"))}
 
     def pages(self, job: HarvestJob, source: SourceInfo, config: SourceConfig) -> Iterator[Page]:
-        fetcher = self.fetcher(config)
+        fetcher = self.fetcher(config, source)
         url: str | None = source.url
         visited: set[str] = set()
         while url and url not in visited:

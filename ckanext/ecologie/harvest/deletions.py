@@ -12,8 +12,10 @@ import ckan.plugins.toolkit as tk
 from ckanext.harvest.model import HarvestGatherError, HarvestJob, HarvestObject, HarvestObjectExtra
 from sqlalchemy import or_
 
+from ckanext.ecologie.harvest import ownership
 from ckanext.ecologie.harvest.config import SourceConfig
 from ckanext.ecologie.harvest.model import HarvestRecord
+from ckanext.ecologie.harvest.ownership import Reach
 
 log = logging.getLogger(__name__)
 
@@ -75,16 +77,20 @@ def _deletion_objects(job: HarvestJob, missing) -> list[str]:  # noqa: ANN001 - 
     return ids
 
 
-def delete_record(source_id: str, identifier: str) -> bool:
+def delete_record(reach: Reach, identifier: str) -> bool:
     """Forget this source's record; delete its dataset unless another source
-    still brings it. True when a dataset was deleted."""
-    row = model.Session.get(HarvestRecord, (source_id, identifier))
+    still brings it or it is no longer the source's to delete (moved to
+    another organisation by hand, merged into a linked source's).
+    True when a dataset was deleted."""
+    row = model.Session.get(HarvestRecord, (reach.source_id, identifier))
     if row is None:
         return False
     package_id = row.package_id
+    package = model.Package.get(package_id)
+    allowed = package is not None and ownership.may_delete(reach, package)
     model.Session.delete(row)
     model.Session.commit()
-    if model.Session.query(HarvestRecord).filter(HarvestRecord.package_id == package_id).count():
+    if not allowed or model.Session.query(HarvestRecord).filter(HarvestRecord.package_id == package_id).count():
         return False
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     try:
@@ -101,7 +107,7 @@ def pending(source_id: str) -> list[str]:
     return [row.identifier for row in rows]
 
 
-def confirm(source_id: str) -> int:
+def confirm(reach: Reach) -> int:
     """Carry out the deletions waiting for confirmation; the number of
     datasets deleted."""
-    return sum(delete_record(source_id, identifier) for identifier in pending(source_id))
+    return sum(delete_record(reach, identifier) for identifier in pending(reach.source_id))

@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 from ckanext.ecologie.access import harvest_hook as access_harvest
 from ckanext.ecologie.access.fields import MAX_REASON_LENGTH
 from ckanext.ecologie.harvest import formats, licences, publishers
 from ckanext.ecologie.harvest.config import SourceConfig
+from ckanext.ecologie.harvest.ownership import Reach
 from ckanext.ecologie.harvest.records import extra, set_extra
 from ckanext.ecologie.themes import harvest_hook as theme_harvest
 
@@ -22,6 +24,7 @@ class SourceInfo:
     title: str
     url: str
     owner_org: str | None
+    reach: Reach
 
 
 def _licence(dataset: dict[str, Any]) -> None:
@@ -47,12 +50,20 @@ def _spatial(dataset: dict[str, Any]) -> None:
             set_extra(dataset, "spatial", None)
 
 
+def _file_name(url: str) -> str:
+    """What names a distribution without a title: the last part of its
+    address's path, else its host (never the whole address: the name of a
+    restricted resource is shown to everyone)."""
+    parsed = urlparse(url)
+    return unquote(parsed.path.rstrip("/").rsplit("/", 1)[-1]) or parsed.hostname or ""
+
+
 def _resources(dataset: dict[str, Any]) -> None:
     """Distributions without an address give the reader nothing: dropped."""
     dataset["resources"] = [resource for resource in dataset.get("resources") or [] if resource.get("url")]
     for resource in dataset["resources"]:
         resource["format"] = formats.normalise(resource.get("format"), resource.get("url"))
-        resource["name"] = resource.get("name") or resource["url"]
+        resource["name"] = resource.get("name") or _file_name(resource["url"])
 
 
 def _contact(dataset: dict[str, Any]) -> None:
@@ -62,19 +73,29 @@ def _contact(dataset: dict[str, Any]) -> None:
         dataset["maintainer_email"] = extra(dataset, "contact_email") or ""
 
 
+def organization_of(dataset: dict[str, Any], source: SourceInfo, config: SourceConfig) -> str | None:
+    """The source's organisation, or, for a source trusted by the sources
+    file with its publishers', the record's publisher's."""
+    if not source.reach.publishers:
+        return source.owner_org
+    return publishers.organization_for(
+        extra(dataset, "publisher_name"), extra(dataset, "publisher_uri"), config, source.owner_org
+    )
+
+
 def enrich(
     dataset: dict[str, Any],
     identifier: str,
     source: SourceInfo,
     config: SourceConfig,
     existing_id: str | None,
+    owner_org: str | None,
 ) -> dict[str, Any]:
-    """In place, and returned. `existing_id`: the dataset this record updates."""
+    """In place, and returned. `existing_id`: the dataset this record
+    updates; `owner_org`: the record's organisation (organization_of)."""
     if existing_id:
         dataset["id"] = existing_id
-    dataset["owner_org"] = publishers.organization_for(
-        extra(dataset, "publisher_name"), extra(dataset, "publisher_uri"), config, source.owner_org
-    )
+    dataset["owner_org"] = owner_org
     _licence(dataset)
     _spatial(dataset)
     _resources(dataset)

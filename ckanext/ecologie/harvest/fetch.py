@@ -1,5 +1,6 @@
 """HTTP fetching for harvesters: timeouts, retries with backoff on 5xx and
-network errors, a size cap while streaming, and content-type checks."""
+network errors, a size cap while streaming, content-type checks, and only
+the addresses a source may reach (netguard.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 import requests
 
+from ckanext.ecologie import netguard
 from ckanext.ecologie.harvest.config import SourceConfig
 
 log = logging.getLogger(__name__)
@@ -36,10 +38,10 @@ def _media_type(header: str | None) -> str:
 
 
 class Fetcher:
-    def __init__(self, config: SourceConfig, session: requests.Session | None = None) -> None:
+    def __init__(self, config: SourceConfig, allow_private: bool = False) -> None:
         self.config = config
-        self.session = session or requests.Session()
-        self.session.headers.setdefault("User-Agent", USER_AGENT)
+        self.session = netguard.session(allow_private)
+        self.session.headers["User-Agent"] = USER_AGENT
 
     def get(self, url: str, accept: Iterable[str], params: dict[str, Any] | None = None) -> Response:
         return self.request("GET", url, accept, params=params)
@@ -67,6 +69,8 @@ class Fetcher:
         timeout = self.config.timeout
         try:
             response = self.session.request(method, url, timeout=(timeout, timeout), stream=True, **kwargs)
+        except netguard.PrivateAddress:
+            raise FetchError(tk._("{url} is not a public address: not contacted").format(url=url)) from None
         except requests.Timeout:
             raise _Retryable(tk._("No answer from {url} within {seconds} s").format(url=url, seconds=timeout)) from None
         except requests.RequestException as error:

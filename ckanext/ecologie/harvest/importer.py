@@ -15,12 +15,15 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestObject
+from sqlalchemy import or_
 
+from ckanext.ecologie.harvest import ownership
 from ckanext.ecologie.harvest.config import SourceConfig
-from ckanext.ecologie.harvest.enrich import SourceInfo, enrich
+from ckanext.ecologie.harvest.enrich import SourceInfo, enrich, organization_of
 from ckanext.ecologie.harvest.indexing import index_without_commit
 from ckanext.ecologie.harvest.locks import advisory_lock
 from ckanext.ecologie.harvest.model import HarvestRecord
+from ckanext.ecologie.harvest.ownership import Reach
 from ckanext.ecologie.themes import harvest_hook as theme_harvest
 
 log = logging.getLogger(__name__)
@@ -38,13 +41,28 @@ def _context() -> dict[str, Any]:
     return {"user": site_user["name"], "ignore_auth": True}
 
 
-def _package_of(source_id: str, identifier: str) -> tuple[HarvestRecord | None, model.Package | None]:
+def _package_of(
+    reach: Reach, identifier: str, owner_org: str | None
+) -> tuple[HarvestRecord | None, model.Package | None]:
     """This source's row for the identifier, and the dataset of the
-    identifier, whichever source brought it first."""
+    identifier: this source's, else one of the record's organisation or of a
+    linked source, whichever source brought it. Another organisation's
+    dataset of the same identifier is none of this record's business: it is
+    neither changed, nor reserved (a source harvesting someone else's
+    identifiers first would lock their owner out)."""
+    source_id = reach.source_id
     row = model.Session.get(HarvestRecord, (source_id, identifier))
     package_id = row.package_id if row else None
     if package_id is None:
-        other = model.Session.query(HarvestRecord.package_id).filter(HarvestRecord.identifier == identifier).first()
+        other = (
+            model.Session.query(HarvestRecord.package_id)
+            .join(model.Package, model.Package.id == HarvestRecord.package_id)
+            .filter(
+                HarvestRecord.identifier == identifier,
+                or_(model.Package.owner_org == owner_org, HarvestRecord.source_id.in_(reach.linked_sources)),
+            )
+            .first()
+        )
         package_id = other.package_id if other else None
     if package_id is None:
         # A source that ran another harvester before (the stock dcat_rdf):
@@ -146,13 +164,16 @@ def import_record(harvest_object: HarvestObject, source: SourceInfo, config: Sou
         # resubmits waiting objects): once imported, it is current.
         if model.Session.query(HarvestObject.current).filter(HarvestObject.id == harvest_object.id).scalar():
             return True
-        row, package = _package_of(source.id, identifier)
+        owner_org = organization_of(dataset, source, config)
+        row, package = _package_of(source.reach, identifier, owner_org)
         if row and package and package.state == "active" and row.content_hash == content_hash:
             return UNCHANGED
         existing = None
         if package is not None:
             existing = tk.get_action("package_show")(_context(), {"id": package.id})
-        dataset = enrich(dataset, identifier, source, config, package.id if package else None)
+        dataset = enrich(dataset, identifier, source, config, package.id if package else None, owner_org)
+        if package is not None:
+            ownership.check_update(source.reach, package, dataset)
         if existing:
             dataset["name"] = existing["name"]
             dataset["state"] = "active"

@@ -1,6 +1,7 @@
-"""What each source's records became: one row per (source, identifier).
+"""Harvest state of our own: what each source's records became (one row per
+source and identifier), the pages it served, and what a sysadmin granted it.
 
-The identifier is the record's identifier URI when it has one, so the same
+A record's identifier is its identifier URI when it has one, so the same
 record from two sources points at one dataset (merged, not duplicated)."""
 
 from __future__ import annotations
@@ -36,3 +37,28 @@ class HarvestPage(tk.BaseModel):
     digest = Column(UnicodeText, nullable=False)
     next_url = Column(UnicodeText)
     record_hashes = Column(UnicodeText, nullable=False)
+
+
+class SourceTrust(tk.BaseModel):
+    """What the sources file granted a source, with the address and the
+    configuration it declared: the grants hold while the source keeps them
+    (its organisation's editors may change both through the web)."""
+
+    __tablename__ = "ecologie_harvest_source_trust"
+
+    source_id = Column(UnicodeText, ForeignKey("harvest_source.id", ondelete="CASCADE"), primary_key=True)
+    url = Column(UnicodeText, nullable=False)
+    config = Column(UnicodeText, nullable=False, server_default="", default="")
+    publishers = Column(Boolean, nullable=False, server_default=false(), default=False)
+
+
+class SourceLink(tk.BaseModel):
+    """Two sources whose records merge: each may update the datasets the
+    other brought (a link reads both ways)."""
+
+    __tablename__ = "ecologie_harvest_source_link"
+
+    source_id = Column(UnicodeText, ForeignKey("harvest_source.id", ondelete="CASCADE"), primary_key=True)
+    linked_source_id = Column(UnicodeText, ForeignKey("harvest_source.id", ondelete="CASCADE"), primary_key=True)
+
+    __table_args__ = (Index("ecologie_harvest_source_link_linked_idx", "linked_source_id"),)

@@ -5,6 +5,7 @@ the DCAT-AP-FR profile."""
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -12,6 +13,8 @@ from ckanext.dcat.processors import RDFParser
 from lxml import etree
 
 from ckanext.ecologie.harvest import safexml
+
+log = logging.getLogger(__name__)
 
 PROFILES = ["euro_dcat_ap_3", "dcat_ap_fr"]
 
@@ -84,5 +87,10 @@ def parse(body: bytes, rdf_format: str, max_bytes: int) -> RDFParser:
     try:
         parser.parse(text, _format=rdf_format)
     except Exception as error:  # rdflib's parsers raise many kinds of errors
-        raise RDFPageError(tk._("Malformed RDF ({format}): {error}").format(format=rdf_format, error=error)) from None
+        # their messages quote the page, which the job report would show to
+        # anyone: the log keeps them
+        log.info("unreadable %s page: %s", rdf_format, error)
+        raise RDFPageError(
+            tk._("Malformed RDF ({format}): {kind}").format(format=rdf_format, kind=type(error).__name__)
+        ) from None
     return parser

@@ -29,6 +29,7 @@ def harvest_job_show(original: Action, context: Context, data_dict: DataDict) ->
 @tk.side_effect_free
 @tk.chained_action
 def harvest_source_show_status(original: Action, context: Context, data_dict: DataDict) -> Any:
+    tk.get_or_bust(data_dict, "id")  # ckanext-harvest's auth reads it unchecked
     status = original(context, data_dict)
     # not harvest_source_show: showing a source shows its status, back here
     source = model.Package.get(data_dict.get("id") or "")

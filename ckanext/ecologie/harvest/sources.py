@@ -9,6 +9,9 @@ idempotently:
         organization: {name: dreal-bretagne, title: DREAL Bretagne, type: service-deconcentre}
         frequency: WEEKLY
         config: {page_size: 100}
+        trust:                        # what only this file grants (trust.py)
+          publishers: true            # records go to their publishers' organisations
+          merge_with: [other-source]  # these sources' datasets and this one's merge
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from ckanext.harvest.model import HarvestSource
 
 FREQUENCIES = ("MANUAL", "MONTHLY", "WEEKLY", "BIWEEKLY", "DAILY", "ALWAYS")
 FIELDS = ("name", "url", "type", "organization")
+KNOWN = {*FIELDS, "title", "frequency", "config", "trust"}
+TRUST_KEYS = {"publishers", "merge_with"}
 
 
 class SourcesFileError(ValueError):
@@ -39,6 +44,8 @@ class SourceSpec:
     organization: dict[str, str]
     frequency: str
     config: str
+    publishers: bool = False
+    merge_with: tuple[str, ...] = ()
 
 
 def _organization(value: Any, where: str) -> dict[str, str]:
@@ -48,6 +55,21 @@ def _organization(value: Any, where: str) -> dict[str, str]:
             tk._("{where}: organization must be a name or {{name, title, type}}").format(where=where)
         )
     return {key: str(entry[key]) for key in ("name", "title", "type") if entry.get(key)}
+
+
+def _trust(value: Any, where: str) -> tuple[bool, tuple[str, ...]]:
+    trust = value or {}
+    if not isinstance(trust, dict) or set(trust) - TRUST_KEYS:
+        raise SourcesFileError(
+            tk._("{where}: trust takes only {keys}").format(where=where, keys=", ".join(sorted(TRUST_KEYS)))
+        )
+    publishers = trust.get("publishers", False)
+    merge_with = trust.get("merge_with") or []
+    if not isinstance(publishers, bool):
+        raise SourcesFileError(tk._("{where}: trust.publishers must be true or false").format(where=where))
+    if not isinstance(merge_with, list) or not all(isinstance(name, str) and name for name in merge_with):
+        raise SourcesFileError(tk._("{where}: trust.merge_with must be a list of source names").format(where=where))
+    return publishers, tuple(merge_with)
 
 
 def parse(text: str) -> list[SourceSpec]:
@@ -66,6 +88,9 @@ def parse(text: str) -> list[SourceSpec]:
         missing = [key for key in FIELDS if not item.get(key)]
         if missing:
             raise SourcesFileError(tk._("{where}: missing {keys}").format(where=where, keys=", ".join(missing)))
+        unknown = sorted(set(item) - KNOWN)
+        if unknown:
+            raise SourcesFileError(tk._("{where}: unknown {keys}").format(where=where, keys=", ".join(unknown)))
         where = str(item["name"])
         if where in names:
             raise SourcesFileError(tk._("{where}: declared twice").format(where=where))
@@ -80,6 +105,7 @@ def parse(text: str) -> list[SourceSpec]:
         config = item.get("config") or {}
         if not isinstance(config, dict):
             raise SourcesFileError(tk._("{where}: config must be a mapping").format(where=where))
+        publishers, merge_with = _trust(item.get("trust"), where)
         specs.append(
             SourceSpec(
                 name=where,
@@ -89,8 +115,18 @@ def parse(text: str) -> list[SourceSpec]:
                 organization=_organization(item["organization"], where),
                 frequency=frequency,
                 config=json.dumps(config, sort_keys=True, ensure_ascii=False) if config else "",
+                publishers=publishers,
+                merge_with=merge_with,
             )
         )
+    for spec in specs:
+        strangers = [name for name in spec.merge_with if name not in names or name == spec.name]
+        if strangers:
+            raise SourcesFileError(
+                tk._("{where}: merge_with names {names}, not another source of this file").format(
+                    where=spec.name, names=", ".join(strangers)
+                )
+            )
     return specs
 
 
@@ -144,5 +180,8 @@ def apply(spec: SourceSpec) -> str:
         return "created"
     if all(current[key] == value for key, value in wanted.items()):
         return "unchanged"
-    tk.get_action("harvest_source_patch")(_context(), {"id": current["id"], **wanted})
+    # an update, not a patch: once a job ran, ckanext-harvest's cached copy of
+    # a source holds its fields as extras, which a patch sends back and the
+    # source schema refuses (the file holds every field it manages anyway)
+    tk.get_action("harvest_source_update")(_context(), {"id": current["id"], "name": spec.name, **wanted})
     return "updated"

@@ -96,7 +96,7 @@ class EcologieUdataHarvester(EcologieHarvesterMixin, HarvesterBase):
         }
 
     def pages(self, job: HarvestJob, source: SourceInfo, config: SourceConfig) -> Iterator[Page]:
-        fetcher = self.fetcher(config)
+        fetcher = self.fetcher(config, source)
         url = datasets_url(source.url)
         base: list[tuple[str, str]] = [("page_size", str(config.extra.get("page_size", 50)))]
         base += [("tag", tag) for tag in config.extra.get("tags", [])]

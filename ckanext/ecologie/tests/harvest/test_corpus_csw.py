@@ -9,7 +9,7 @@ import os
 import pytest
 
 from ckanext.ecologie.tests.harvest.servers import RDF, CswCatalogue, records_of
-from ckanext.ecologie.tests.harvest.support import datasets_of, extra, harvest, make_source
+from ckanext.ecologie.tests.harvest.support import datasets_of, extra, harvest, make_aggregator
 from ckanext.ecologie.tests.helpers import CORPUS
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
@@ -26,7 +26,7 @@ def iso_records() -> list[bytes]:
 
 def test_iso_records_paged(catalogue_server, harvest_consumers) -> None:
     catalogue = CswCatalogue(iso_records())
-    source = make_source("ecologie_csw", catalogue_server.add("/csw", catalogue), page_size=2)
+    source = make_aggregator("ecologie_csw", catalogue_server.add("/csw", catalogue), page_size=2)
     job = harvest(source, harvest_consumers)
 
     assert job["stats"]["added"] == 3, job
@@ -70,7 +70,7 @@ def test_iso_records_paged(catalogue_server, harvest_consumers) -> None:
 
 def test_organization_type_and_mapping_from_config(catalogue_server, harvest_consumers) -> None:
     url = catalogue_server.add("/csw", CswCatalogue(iso_records()))
-    source = make_source(
+    source = make_aggregator(
         "ecologie_csw",
         url,
         organization_type="service-deconcentre",
@@ -93,7 +93,7 @@ def test_organization_type_and_mapping_from_config(catalogue_server, harvest_con
 def test_geonetwork_dcat_output(catalogue_server, harvest_consumers) -> None:
     records = records_of(os.path.join(CSW, "geonetwork-dcat-page-1.xml"), f"{{{RDF}}}RDF")
     catalogue = CswCatalogue(records)
-    source = make_source("ecologie_csw", catalogue_server.add("/csw", catalogue), output_schema="dcat", page_size=1)
+    source = make_aggregator("ecologie_csw", catalogue_server.add("/csw", catalogue), output_schema="dcat", page_size=1)
     job = harvest(source, harvest_consumers)
 
     assert job["stats"]["added"] == 2, job

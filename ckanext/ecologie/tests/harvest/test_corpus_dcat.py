@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from ckanext.ecologie.tests.harvest.support import datasets_of, extra, harvest, make_source
+from ckanext.ecologie.tests.harvest.support import datasets_of, extra, harvest, make_aggregator
 from ckanext.ecologie.tests.helpers import CORPUS, call
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
@@ -27,7 +27,7 @@ def _resources(dataset: dict) -> list[tuple[str, str, str]]:
 
 @pytest.mark.parametrize("name", ["catalog.xml", "bnodes.xml", "bnodes.jsonld", "flat.jsonld"])
 def test_sample_catalogues(catalogue_server, harvest_consumers, name) -> None:
-    source = make_source("ecologie_dcat", _serve(catalogue_server, name))
+    source = make_aggregator("ecologie_dcat", _serve(catalogue_server, name))
     job = harvest(source, harvest_consumers)
 
     datasets = datasets_of(source)
@@ -46,7 +46,7 @@ def test_sample_catalogues(catalogue_server, harvest_consumers, name) -> None:
 
 
 def test_catalog_xml_field_by_field(catalogue_server, harvest_consumers) -> None:
-    source = make_source("ecologie_dcat", _serve(catalogue_server, "catalog.xml"))
+    source = make_aggregator("ecologie_dcat", _serve(catalogue_server, "catalog.xml"))
     harvest(source, harvest_consumers)
 
     datasets = datasets_of(source)
@@ -75,7 +75,7 @@ def test_catalog_xml_field_by_field(catalogue_server, harvest_consumers) -> None
 
 
 def test_datara_record(catalogue_server, harvest_consumers) -> None:
-    source = make_source(
+    source = make_aggregator(
         "ecologie_dcat", _serve(catalogue_server, "datara--5a26b0f6-0ccf-46ad-ac58-734054b91977.rdf.xml")
     )
     harvest(source, harvest_consumers)
@@ -103,7 +103,7 @@ def test_paged_collection_follows_hydra_paging(catalogue_server, harvest_consume
             "application/ld+json",
             replace={"http://data.test.org/catalog.jsonld": "{base}/paged/catalog.jsonld"},
         )
-    source = make_source("ecologie_dcat", catalogue_server.url + "/paged/catalog.jsonld?page=1")
+    source = make_aggregator("ecologie_dcat", catalogue_server.url + "/paged/catalog.jsonld?page=1")
     job = harvest(source, harvest_consumers)
 
     assert job["stats"]["added"] == 4, job

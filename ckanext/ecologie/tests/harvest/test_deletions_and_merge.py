@@ -9,6 +9,7 @@ import time
 
 import pytest
 from ckan.cli.cli import ckan
+from ckan.tests import factories
 
 from ckanext.ecologie.tests.harvest.servers import Answer
 from ckanext.ecologie.tests.harvest.support import datasets_of, extra, harvest, make_source
@@ -87,11 +88,14 @@ def test_a_configured_share_allows_more(catalogue_server, harvest_consumers) -> 
 
 
 def test_same_record_from_two_sources_is_merged(catalogue_server, harvest_consumers) -> None:
+    """Two sources of one organisation (across organisations, only sources
+    a sysadmin linked merge: test_ownership.py)."""
     first = make_source("ecologie_dcat", _serve(catalogue_server, "/a.ttl", catalogue(range(1, 4))), name="source-a")
     second = make_source(
         "ecologie_dcat",
         _serve(catalogue_server, "/b.ttl", catalogue(range(2, 5), url="https://mirror.example.test/copie.csv")),
         name="source-b",
+        organization="source-a-org",
         max_deletion_share=0.5,
     )
     assert harvest(first, harvest_consumers)["stats"]["added"] == 3
@@ -119,8 +123,14 @@ def test_two_fetch_consumers_create_no_duplicates(catalogue_server, request, cle
 
     purge_queues()
     numbers = range(1, 31)
+    factories.Organization(name="producteur-commun")
     sources = [
-        make_source("ecologie_dcat", _serve(catalogue_server, f"/{name}.ttl", catalogue(numbers)), name=name)
+        make_source(
+            "ecologie_dcat",
+            _serve(catalogue_server, f"/{name}.ttl", catalogue(numbers)),
+            name=name,
+            organization="producteur-commun",
+        )
         for name in ("source-a", "source-b", "source-c")
     ]
     ini = os.path.abspath(request.config.getoption("ckan_ini"))
@@ -146,5 +156,5 @@ def test_two_fetch_consumers_create_no_duplicates(catalogue_server, request, cle
     assert sorted({extra(dataset, "harvest_identifier") for dataset in found}) == sorted(
         f"https://id.example.test/dataset/{number}" for number in numbers
     )
-    # and one organisation for the shared publisher
-    assert len({dataset["owner_org"] for dataset in found}) == 1
+    # all in the sources' organisation
+    assert {dataset["organization"]["name"] for dataset in found} == {"producteur-commun"}

@@ -8,7 +8,7 @@ import os
 import pytest
 
 from ckanext.ecologie.tests.harvest.servers import Answer
-from ckanext.ecologie.tests.harvest.support import datasets_of, extra, harvest, make_source
+from ckanext.ecologie.tests.harvest.support import datasets_of, extra, harvest, make_aggregator
 from ckanext.ecologie.tests.helpers import FIXTURES
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
@@ -30,7 +30,7 @@ def serve_udata(server) -> str:
 
 
 def test_udata_portal(catalogue_server, harvest_consumers) -> None:
-    source = make_source(
+    source = make_aggregator(
         "ecologie_udata",
         serve_udata(catalogue_server),
         organizations=["ministere-sante"],

@@ -66,8 +66,10 @@ def test_hardened_xml() -> None:
 
 def test_fetcher(catalogue_server) -> None:
     config = load('{"timeout": 1, "retries": 2, "backoff": 0.01, "max_size_mb": 0.001}')
-    fetcher = Fetcher(config)
     catalogue_server.add("/ok", Answer(content_type="application/json; charset=utf-8", body=b"{}"))
+    with pytest.raises(FetchError, match=r"127\.0\.0\.1"):  # a private address, by default
+        Fetcher(config).get(catalogue_server.url + "/ok", ["application/json"])
+    fetcher = Fetcher(config, allow_private=True)
     assert fetcher.get(catalogue_server.url + "/ok", ["application/json"]).body == b"{}"
     with pytest.raises(FetchError, match="text/html"):
         catalogue_server.add("/html", Answer(content_type="text/html", body=b"<html/>"))

@@ -1,0 +1,28 @@
+"""Pages of the activity plugin that read an activity's snapshot straight
+from the database (no action to chain): the old version of a dataset and of
+a resource. They show resource addresses, so they need the right to use the
+snapshot's data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan.common import current_user, request
+
+from ckanext.ecologie.access import activities
+
+HISTORY_PAGES = frozenset({"activity.package_history", "activity.resource_history"})
+
+
+def guard() -> Any:
+    """Run before every request (`before_app_request`); None lets it through."""
+    if request.endpoint not in HISTORY_PAGES:
+        return None
+    activity_id = str((request.view_args or {}).get("activity_id") or "")
+    if not activities.has_snapshot(activity_id):  # the page would fail reading it
+        return tk.abort(404, tk._("Activity not found"))
+    context = {"user": current_user.name, "auth_user_obj": current_user}
+    if not activities.may_use_snapshot(context, activity_id):  # type: ignore[arg-type]
+        return tk.abort(403, tk._("The data of this dataset is restricted"))
+    return None

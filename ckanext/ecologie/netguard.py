@@ -1,0 +1,90 @@
+"""Requests the server makes on a user's behalf (harvest sources, bouquet
+link checks) reach public addresses only, unless allowed.
+
+Each request, and each redirect, resolves its host once, checks every
+address, and connects to the address it checked, with the host name kept
+for the `Host` header and TLS: a second lookup, which a plain HTTP client
+makes, could answer the portal's own network to a host that answered a
+public address a moment before (DNS rebinding). Built on requests' adapter
+hook (`build_connection_pool_key_attributes`, meant to be overridden).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+class PrivateAddress(requests.RequestException):
+    """The host has an address that is not public (loopback, private,
+    link-local, shared, reserved...)."""
+
+
+def _public(address: str) -> bool:
+    return ipaddress.ip_address(address.split("%")[0]).is_global
+
+
+def checked_address(host: str, port: int, allow_private: bool) -> str:
+    """The address to connect to; PrivateAddress, or requests' ConnectionError
+    when the host does not resolve."""
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as error:
+        raise requests.ConnectionError(f"{host}: {type(error).__name__}") from None
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in found))
+    if not addresses:
+        raise requests.ConnectionError(f"{host}: no address")
+    if not allow_private and not all(_public(address) for address in addresses):
+        raise PrivateAddress(host)
+    return addresses[0]
+
+
+class GuardedAdapter(HTTPAdapter):
+    """Sends each request to the address it checked."""
+
+    def __init__(self, allow_private: bool, **kwargs: Any) -> None:
+        self.allow_private = allow_private
+        super().__init__(**kwargs)
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        asked = request.url or ""
+        parts = urlsplit(asked)
+        if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+            raise requests.exceptions.InvalidURL(asked)
+        port = parts.port or DEFAULT_PORTS[parts.scheme]
+        address = checked_address(parts.hostname, port, self.allow_private)
+        host = f"[{address}]" if ":" in address else address
+        request.headers["Host"] = parts.netloc.rsplit("@", 1)[-1]
+        request.url = urlunsplit(parts._replace(netloc=f"{host}:{port}"))
+        request.checked_host = parts.hostname  # type: ignore[attr-defined]  # read below, for TLS
+        response = super().send(request, **kwargs)
+        request.url = response.url = asked  # redirects resolve against what was asked
+        return response
+
+    def build_connection_pool_key_attributes(
+        self, request: requests.PreparedRequest, verify: Any, cert: Any = None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        host_params, pool_kwargs = super().build_connection_pool_key_attributes(request, verify, cert)
+        name = getattr(request, "checked_host", None)
+        if name and host_params.get("scheme") == "https":
+            # connected by address: the certificate is checked for the name
+            pool_kwargs["server_hostname"] = name
+            pool_kwargs["assert_hostname"] = name
+        return host_params, pool_kwargs
+
+
+def session(allow_private: bool) -> requests.Session:
+    """A requests session whose every request goes through the guard."""
+    guarded = requests.Session()
+    guarded.trust_env = False  # an environment proxy would make its own lookups
+    adapter = GuardedAdapter(allow_private)
+    guarded.mount("http://", adapter)
+    guarded.mount("https://", adapter)
+    return guarded
