@@ -12,6 +12,7 @@ hook (`build_connection_pool_key_attributes`, meant to be overridden).
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -27,15 +28,34 @@ class PrivateAddress(requests.RequestException):
     link-local, shared, reserved...)."""
 
 
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one leads to (mapped, 6to4, Teredo, NAT64,
+    IPv4-compatible), which a router in between may reach."""
+    if ip.ipv4_mapped or ip.sixtofour:
+        return ip.ipv4_mapped or ip.sixtofour
+    if ip.teredo:
+        return ip.teredo[1]
+    if ip in NAT64 or int(ip) >> 32 == 0:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def _public(address: str) -> bool:
-    return ipaddress.ip_address(address.split("%")[0]).is_global
+    ip = ipaddress.ip_address(address.split("%")[0])
+    embedded = _embedded_ipv4(ip) if isinstance(ip, ipaddress.IPv6Address) else None
+    return ip.is_global and (embedded is None or embedded.is_global)
 
 
 def checked_address(host: str, port: int, allow_private: bool) -> str:
-    """The address to connect to; PrivateAddress, or requests' ConnectionError
-    when the host does not resolve."""
+    """The address to connect to; PrivateAddress, requests' InvalidURL for a
+    name that is none, or its ConnectionError when the host does not resolve."""
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except UnicodeError:  # a label IDNA refuses
+        raise requests.exceptions.InvalidURL(host) from None
     except OSError as error:
         raise requests.ConnectionError(f"{host}: {type(error).__name__}") from None
     addresses = list(dict.fromkeys(str(info[4][0]) for info in found))
@@ -55,10 +75,13 @@ class GuardedAdapter(HTTPAdapter):
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         asked = request.url or ""
-        parts = urlsplit(asked)
-        if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+        try:  # a redirect's target reaches here unchecked by requests
+            parts = urlsplit(asked)
+            port = parts.port or DEFAULT_PORTS.get(parts.scheme)
+        except ValueError:
+            raise requests.exceptions.InvalidURL(asked) from None
+        if parts.scheme not in DEFAULT_PORTS or not parts.hostname or port is None:
             raise requests.exceptions.InvalidURL(asked)
-        port = parts.port or DEFAULT_PORTS[parts.scheme]
         address = checked_address(parts.hostname, port, self.allow_private)
         host = f"[{address}]" if ":" in address else address
         request.headers["Host"] = parts.netloc.rsplit("@", 1)[-1]
@@ -83,7 +106,10 @@ class GuardedAdapter(HTTPAdapter):
 def session(allow_private: bool) -> requests.Session:
     """A requests session whose every request goes through the guard."""
     guarded = requests.Session()
-    guarded.trust_env = False  # an environment proxy would make its own lookups
+    # an environment proxy would make its own lookups: none is used; an
+    # environment CA bundle (an intranet's authority) still is
+    guarded.trust_env = False
+    guarded.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
     adapter = GuardedAdapter(allow_private)
     guarded.mount("http://", adapter)
     guarded.mount("https://", adapter)

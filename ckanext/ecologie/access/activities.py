@@ -65,7 +65,7 @@ class ActivityFilter:
 
     def may_use(self, package: dict[str, Any]) -> bool:
         current = self.packages.get(package.get("id") or "")
-        snapshot_allows = package.get("access_rights") is None or self.viewer.may_use_dataset(package)
+        snapshot_allows = self.viewer.may_use_dataset(package)  # its access rights, extras included
         if current is None:
             return snapshot_allows
         return snapshot_allows and self.viewer.may_use_dataset(policy.access_of(current))
@@ -112,8 +112,8 @@ def activity_data_show(original: Action, context: Context, data_dict: DataDict) 
     if policy.trusted(context):
         return original(context, data_dict)
     caller = policy.caller(context)
-    activity = model.Session.get(_activity_model(), data_dict.get("id") or "")
-    data = original(context, data_dict)
+    data = original(context, data_dict)  # validates `id` (unknown: not found)
+    activity = model.Session.get(_activity_model(), str(data_dict.get("id")))
     if activity is None or not isinstance(data, dict):
         return data
     about = {"object_id": activity.object_id, "data": activity.data}
@@ -151,16 +151,17 @@ def has_snapshot(activity_id: str) -> bool:
     return activity is not None and isinstance((activity.data or {}).get("package"), dict)
 
 
-def may_use_snapshot(context: Context, activity_id: str) -> bool:
+def snapshot_access(context: Context, activity_id: str) -> tuple[bool, bool]:
     """For pages that read an activity themselves (history pages): whether
-    the user may see its dataset and use the data of its snapshot."""
+    the user may see its dataset, and use the data of its snapshot."""
     activity = model.Session.get(_activity_model(), activity_id)
     if activity is None:
-        return True  # the page answers 404 itself
+        return True, True  # the page answers 404 itself
     about = {"object_id": activity.object_id, "data": activity.data}
     seen = ActivityFilter(context, [about])
     snapshot = _snapshot(about)
-    return seen.may_see(about) and (snapshot is None or seen.may_use(snapshot))
+    visible = seen.may_see(about)
+    return visible, visible and (snapshot is None or seen.may_use(snapshot))
 
 
 def get_actions() -> dict[str, Callable[..., Any]]:

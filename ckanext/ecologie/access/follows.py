@@ -22,10 +22,20 @@ def _require_visible(context: Context, reference: Any) -> None:
         raise tk.ObjectNotFound(tk._("Dataset not found"))
 
 
+def _following(context: Context, reference: Any) -> bool:
+    user = model.User.get(context.get("user") or "")
+    package = model.Package.get(str(reference)) if reference else None
+    if user is None or package is None:
+        return False
+    return model.UserFollowingDataset.is_following(user.id, package.id)
+
+
 def _on_visible_dataset(name: str, side_effect_free: bool) -> Action:
     @tk.chained_action
     def checked(original: Action, context: Context, data_dict: DataDict) -> Any:
-        _require_visible(context, data_dict.get("id"))
+        # a user may stop following a dataset that turned private since
+        if not (name == "unfollow_dataset" and _following(context, data_dict.get("id"))):
+            _require_visible(context, data_dict.get("id"))
         return original(context, data_dict)
 
     checked.__name__ = name

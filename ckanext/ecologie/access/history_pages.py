@@ -23,6 +23,9 @@ def guard() -> Any:
     if not activities.has_snapshot(activity_id):  # the page would fail reading it
         return tk.abort(404, tk._("Activity not found"))
     context = {"user": current_user.name, "auth_user_obj": current_user}
-    if not activities.may_use_snapshot(context, activity_id):  # type: ignore[arg-type]
+    visible, usable = activities.snapshot_access(context, activity_id)  # type: ignore[arg-type]
+    if not visible:  # as an unknown one: a private dataset's activity exists for nobody else
+        return tk.abort(404, tk._("Activity not found"))
+    if not usable:
         return tk.abort(403, tk._("The data of this dataset is restricted"))
     return None

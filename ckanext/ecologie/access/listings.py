@@ -141,7 +141,8 @@ def tag_show(original: Action, context: Context, data_dict: DataDict) -> Any:
 @tk.side_effect_free
 @tk.chained_action
 def format_autocomplete(original: Action, context: Context, data_dict: DataDict) -> Any:
-    tk.get_or_bust(data_dict, "q")  # core reads it unchecked
+    if not isinstance(data_dict.get("q"), str) or not data_dict["q"]:  # core reads it unchecked
+        raise tk.ValidationError({"q": [tk._("Missing value")]})
     _, limit = paging({"limit": data_dict.get("limit")}, context, default_limit=5)
     formats = original(context, _everything(data_dict))
     shown = visible_formats(context, formats)

@@ -16,7 +16,7 @@ def _v(name: str) -> Any:
 def _required_parameters() -> dict[str, Schema]:
     """The parameters each action reads without checking them (a KeyError or
     an assertion otherwise)."""
-    text = [_v("not_empty"), _v("unicode_safe")]
+    text = [_v("not_empty"), _v("unicode_only")]
     count = [_v("ignore_missing"), _v("natural_number_validator")]
     return {
         "datastore_search_sql": {"sql": text},
@@ -45,10 +45,10 @@ def _checking(name: str) -> Action:
     def checked(original: Action, context: Context, data_dict: DataDict) -> Any:
         schema = _required_parameters()[name]
         asked = {key: data_dict[key] for key in schema if key in data_dict}
-        _, errors = tk.navl_validate(asked, schema, context)
+        valid, errors = tk.navl_validate(asked, schema, context)
         if errors:
             raise tk.ValidationError(errors)
-        return original(context, data_dict)
+        return original(context, {**data_dict, **{key: valid[key] for key in asked}})
 
     checked.__name__ = name
     # a chained action carries its own flags: keep the original's GET access

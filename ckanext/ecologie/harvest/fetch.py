@@ -71,6 +71,8 @@ class Fetcher:
             response = self.session.request(method, url, timeout=(timeout, timeout), stream=True, **kwargs)
         except netguard.PrivateAddress:
             raise FetchError(tk._("{url} is not a public address: not contacted").format(url=url)) from None
+        except (requests.exceptions.InvalidURL, ValueError):  # the address, or a redirect's, is not one: no retry
+            raise FetchError(tk._("{url} leads to an invalid address").format(url=url)) from None
         except requests.Timeout:
             raise _Retryable(tk._("No answer from {url} within {seconds} s").format(url=url, seconds=timeout)) from None
         except requests.RequestException as error:

@@ -189,6 +189,15 @@ def gather(job: HarvestJob, pages: Iterator[Page], config: SourceConfig, hash_co
         model.Session.rollback()
         gathering.failed = True
         gathering.error(str(error))
+    except Exception as error:  # anything a source can provoke ends the job, not the gather consumer
+        log.exception("gathering %s failed", job.source.url)
+        model.Session.rollback()
+        gathering.failed = True
+        gathering.error(
+            tk._("The source could not be read ({error}): see the gather consumer's log").format(
+                error=type(error).__name__
+            )
+        )
     gathering.publish(deletions.plan(job, config, len(gathering.seen), gathering.failed))
     log.info("%s: %d records read, %d objects queued", job.source.url, len(gathering.seen), gathering.queued)
     return []

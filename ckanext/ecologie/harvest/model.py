@@ -50,6 +50,7 @@ class SourceTrust(tk.BaseModel):
     url = Column(UnicodeText, nullable=False)
     config = Column(UnicodeText, nullable=False, server_default="", default="")
     publishers = Column(Boolean, nullable=False, server_default=false(), default=False)
+    private_addresses = Column(Boolean, nullable=False, server_default=false(), default=False)
 
 
 class SourceLink(tk.BaseModel):

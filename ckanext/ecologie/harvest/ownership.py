@@ -7,10 +7,11 @@ A source belongs to an organisation, and so do the records it brings:
   its access rights (restricted, then open with an account, then open);
 - records go to their publishers' organisations only for a source trusted
   to do so.
-Links and that trust are granted by a sysadmin in the sources file, never
-through a source's own configuration (its organisation's editors may change
-it), and hold while the source keeps the address and configuration the file
-declared. A record that breaks a rule changes nothing: the import stops
+Links and that trust (and the right to reach private addresses) are granted
+by a sysadmin in the sources file, never through a source's own
+configuration (its organisation's editors may change it), and hold while the
+source keeps the address and configuration the file declared (a link, while
+both its sources do). A record that breaks a rule changes nothing: the import stops
 with a `RecordRefused` naming the rule, recorded on the harvest object.
 
 Harvesters other than ours (ckanext-harvest's CKAN harvester, ckanext-dcat's
@@ -46,30 +47,41 @@ class Reach:
     owner_org: str | None
     publishers: bool = False
     linked_sources: frozenset[str] = frozenset()
-    declared: bool = False  # by the sources file, as the source still is
+    private_addresses: bool = False
     suspended: bool = False  # declared, but the source no longer is what the file declared
+
+
+def _as_declared(source_id: str) -> SourceTrust | None:
+    """The source's declaration, while the source keeps the address and
+    configuration it declares."""
+    trust = model.Session.get(SourceTrust, source_id)
+    source = model.Session.get(HarvestSource, source_id) if trust is not None else None
+    if trust is None or source is None or (trust.url, trust.config) != (source.url or "", source.config or ""):
+        return None
+    return trust
 
 
 def reach_of(source: HarvestSource) -> Reach:
     package = model.Package.get(source.id)
     owner_org = package.owner_org if package is not None else None
-    trust = model.Session.get(SourceTrust, source.id)
+    trust = _as_declared(source.id)
     if trust is None:
-        return Reach(source.id, owner_org)
-    if (trust.url, trust.config) != (source.url or "", source.config or ""):
-        return Reach(source.id, owner_org, suspended=True)
+        return Reach(source.id, owner_org, suspended=model.Session.get(SourceTrust, source.id) is not None)
     links = model.Session.query(SourceLink.source_id, SourceLink.linked_source_id).filter(
         or_(SourceLink.source_id == source.id, SourceLink.linked_source_id == source.id)
     )
-    linked = {one for pair in links for one in pair} - {source.id}
-    return Reach(source.id, owner_org, bool(trust.publishers), frozenset(linked), declared=True)
+    # a link holds while both ends are as the file declared them
+    linked = {one for pair in links for one in pair if one != source.id and _as_declared(one) is not None}
+    return Reach(source.id, owner_org, bool(trust.publishers), frozenset(linked), bool(trust.private_addresses))
 
 
 def may_reach_private_addresses(reach: Reach) -> bool:
-    """`ckanext.ecologie.harvest.private_addresses`: `declared` (sources the
-    sources file declares, an intranet catalogue), `all` or `none`."""
+    """`ckanext.ecologie.harvest.private_addresses`: `trusted` (sources the
+    sources file trusts with them: an intranet catalogue), `all` or `none`.
+    Every hop counts (redirects, next pages), and the catalogue chooses them:
+    only trust a catalogue one runs."""
     allowed = tk.config.get("ckanext.ecologie.harvest.private_addresses")
-    return allowed == "all" or (allowed == "declared" and reach.declared)
+    return allowed == "all" or (allowed == "trusted" and reach.private_addresses)
 
 
 def _brought_by(package_id: str, source_ids: set[str]) -> bool:

@@ -12,6 +12,7 @@ idempotently:
         trust:                        # what only this file grants (trust.py)
           publishers: true            # records go to their publishers' organisations
           merge_with: [other-source]  # these sources' datasets and this one's merge
+          private_addresses: true     # it may fetch from private addresses (intranet)
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from ckanext.harvest.model import HarvestSource
 FREQUENCIES = ("MANUAL", "MONTHLY", "WEEKLY", "BIWEEKLY", "DAILY", "ALWAYS")
 FIELDS = ("name", "url", "type", "organization")
 KNOWN = {*FIELDS, "title", "frequency", "config", "trust"}
-TRUST_KEYS = {"publishers", "merge_with"}
+TRUST_KEYS = {"publishers", "merge_with", "private_addresses"}
 
 
 class SourcesFileError(ValueError):
@@ -46,6 +47,7 @@ class SourceSpec:
     config: str
     publishers: bool = False
     merge_with: tuple[str, ...] = ()
+    private_addresses: bool = False
 
 
 def _organization(value: Any, where: str) -> dict[str, str]:
@@ -57,19 +59,23 @@ def _organization(value: Any, where: str) -> dict[str, str]:
     return {key: str(entry[key]) for key in ("name", "title", "type") if entry.get(key)}
 
 
-def _trust(value: Any, where: str) -> tuple[bool, tuple[str, ...]]:
+def _trust(value: Any, where: str) -> dict[str, Any]:
     trust = value or {}
     if not isinstance(trust, dict) or set(trust) - TRUST_KEYS:
         raise SourcesFileError(
             tk._("{where}: trust takes only {keys}").format(where=where, keys=", ".join(sorted(TRUST_KEYS)))
         )
-    publishers = trust.get("publishers", False)
+    for flag in ("publishers", "private_addresses"):
+        if not isinstance(trust.get(flag, False), bool):
+            raise SourcesFileError(tk._("{where}: trust.{flag} must be true or false").format(where=where, flag=flag))
     merge_with = trust.get("merge_with") or []
-    if not isinstance(publishers, bool):
-        raise SourcesFileError(tk._("{where}: trust.publishers must be true or false").format(where=where))
     if not isinstance(merge_with, list) or not all(isinstance(name, str) and name for name in merge_with):
         raise SourcesFileError(tk._("{where}: trust.merge_with must be a list of source names").format(where=where))
-    return publishers, tuple(merge_with)
+    return {
+        "publishers": trust.get("publishers", False),
+        "private_addresses": trust.get("private_addresses", False),
+        "merge_with": tuple(merge_with),
+    }
 
 
 def parse(text: str) -> list[SourceSpec]:
@@ -105,7 +111,7 @@ def parse(text: str) -> list[SourceSpec]:
         config = item.get("config") or {}
         if not isinstance(config, dict):
             raise SourcesFileError(tk._("{where}: config must be a mapping").format(where=where))
-        publishers, merge_with = _trust(item.get("trust"), where)
+        trust = _trust(item.get("trust"), where)
         specs.append(
             SourceSpec(
                 name=where,
@@ -115,8 +121,7 @@ def parse(text: str) -> list[SourceSpec]:
                 organization=_organization(item["organization"], where),
                 frequency=frequency,
                 config=json.dumps(config, sort_keys=True, ensure_ascii=False) if config else "",
-                publishers=publishers,
-                merge_with=merge_with,
+                **trust,
             )
         )
     for spec in specs:
@@ -161,7 +166,14 @@ def _current(name: str) -> dict[str, Any] | None:
         "frequency": source.frequency or "",
         "config": source.config or "",
         "owner_org": package.owner_org or "",
+        "creator_user_id": package.creator_user_id or "",
     }
+
+
+def _made_by_an_operator(user_id: str) -> bool:
+    """By a sysadmin, or the site user (an earlier `sources load`)."""
+    user = model.User.get(user_id) if user_id else None
+    return user is not None and user.sysadmin  # the site user is one
 
 
 def apply(spec: SourceSpec) -> str:
@@ -178,6 +190,18 @@ def apply(spec: SourceSpec) -> str:
     if current is None:
         tk.get_action("harvest_source_create")(_context(), {"name": spec.name, **wanted})
         return "created"
+    if not _made_by_an_operator(current["creator_user_id"]):
+        # the file grants what it declares: a source someone made through the
+        # web under a name the file uses would get it, datasets included
+        raise tk.ValidationError(
+            {
+                "name": [
+                    tk._("A source named {name} exists, made through the web: rename or delete it first").format(
+                        name=spec.name
+                    )
+                ]
+            }
+        )
     if all(current[key] == value for key, value in wanted.items()):
         return "unchanged"
     # an update, not a patch: once a job ran, ckanext-harvest's cached copy of

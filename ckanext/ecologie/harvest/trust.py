@@ -25,7 +25,8 @@ def declare(specs: list[SourceSpec]) -> None:
             trust = SourceTrust(source_id=source.id)
             model.Session.add(trust)
         # as stored, which is what later imports compare with
-        trust.url, trust.config, trust.publishers = source.url or "", source.config or "", spec.publishers
+        trust.url, trust.config = source.url or "", source.config or ""
+        trust.publishers, trust.private_addresses = spec.publishers, spec.private_addresses
     ids = [source.id for source in sources.values()]
     model.Session.query(SourceLink).filter(
         or_(SourceLink.source_id.in_(ids), SourceLink.linked_source_id.in_(ids))

@@ -288,3 +288,29 @@ def test_relationships_name_no_private_dataset(app, world: World) -> None:
     assert mine == [
         {"subject": world.restricted["name"], "type": "links_to", "object": secrets.PRIVATE_NAME, "comment": ""}
     ]
+
+
+def test_a_dataset_turned_private_can_be_unfollowed(app, world: World) -> None:
+    member = {"user": world.users["member"]["name"]}
+    call_action("package_patch", member, id=world.restricted["id"], private=True)
+    _action(app, world, "plain", "am_following_dataset", status=404, id=world.restricted["id"])
+    _action(app, world, "plain", "unfollow_dataset", id=world.restricted["id"])
+    assert _action(app, world, "plain", "dataset_followee_list", id=world.users["plain"]["id"])["result"] == []
+    _action(app, world, "plain", "unfollow_dataset", status=404, id=world.restricted["id"])  # no longer following
+
+
+def test_a_private_dataset_history_is_not_found(app, world: World) -> None:
+    activity_id = world.activities["private"][0]
+    for user in ("anonymous", "plain"):
+        for page in (f"/dataset/{world.restricted['name']}/history/{activity_id}",):
+            _get(app, world, user, page, status=404)
+
+
+def test_identifiers_that_are_no_text_are_refused(app, world: World) -> None:
+    for action, payload, field in (
+        ("group_autocomplete", {"q": ["a"]}, "q"),
+        ("organization_autocomplete", {"q": 5}, "q"),
+        ("format_autocomplete", {"q": ["a"]}, "q"),
+    ):
+        error = _action(app, world, "plain", action, status=409, **payload)["error"]
+        assert list(error) == [field, "__type"], (action, error)

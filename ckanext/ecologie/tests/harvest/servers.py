@@ -26,6 +26,7 @@ class Answer:
     content_type: str = "application/xml"
     body: bytes | Callable[[], Iterator[bytes]] = b""
     delay: float = 0.0
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -126,6 +127,8 @@ class CatalogueServer:
                     time.sleep(answer.delay)
                 self.send_response(answer.status)
                 self.send_header("Content-Type", answer.content_type)
+                for name, value in answer.headers.items():
+                    self.send_header(name, value)
                 if callable(answer.body):
                     self.send_header("Transfer-Encoding", "chunked")
                     self.end_headers()

@@ -32,7 +32,7 @@ def declared_only(request, tmp_path, clean_queues):
     base = os.path.abspath(request.config.getoption("ckan_ini"))
     ini = tmp_path / "declared.ini"
     ini.write_text(
-        f"[app:main]\nuse = config:{base}\nckanext.ecologie.harvest.private_addresses = declared\n", encoding="utf-8"
+        f"[app:main]\nuse = config:{base}\nckanext.ecologie.harvest.private_addresses = trusted\n", encoding="utf-8"
     )
     log_dir = os.path.join(os.path.dirname(base), "test-artifacts", "consumers-declared")
     with HarvestConsumers(str(ini), log_dir) as consumers:
@@ -82,17 +82,28 @@ def _outsider_source_named(app, name: str, url: str) -> dict:
     return response.json["result"]
 
 
-def test_a_declared_source_reaches_an_intranet_catalogue(tmp_path, cli, catalogue_server, declared_only) -> None:
+def test_only_a_trusted_source_reaches_an_intranet_catalogue(tmp_path, cli, catalogue_server, declared_only) -> None:
     url = catalogue_server.add("/intranet.ttl", Answer(content_type="text/turtle", body=catalogue([1, 2])))
     path = tmp_path / "sources.yaml"
     entry = {"name": "intranet", "url": url, "type": "ecologie_dcat", "organization": "service-intranet"}
-    path.write_text(yaml.safe_dump({"sources": [entry]}), encoding="utf-8")
-    assert cli.invoke(ckan, ["ecologie", "sources", "load", str(path)]).exit_code == 0
-    source = call("harvest_source_show", id="intranet")
+    for trust, expected in (
+        ({}, ([f"{url} is not a public address: not contacted"], 0)),  # declared is not enough
+        ({"private_addresses": True}, ([], 2)),
+    ):
+        path.write_text(yaml.safe_dump({"sources": [{**entry, "trust": trust}]}), encoding="utf-8")
+        assert cli.invoke(ckan, ["ecologie", "sources", "load", str(path)]).exit_code == 0
+        job = harvest(call("harvest_source_show", id="intranet"), declared_only)
+        assert (job["gather_errors"], job["stats"]["added"]) == expected, job
 
-    job = harvest(source, declared_only)
 
-    assert (job["gather_errors"], job["stats"]["added"]) == ([], 2), job
+def test_a_malformed_redirect_ends_the_job_not_the_consumer(catalogue_server, harvest_consumers) -> None:
+    for number, target in enumerate(("http://x:99999/", "http://[::1/", f"http://{'a' * 70}.example/")):
+        url = catalogue_server.add(f"/moved-{number}", Answer(status=302, headers={"Location": target}))
+        source = make_source("ecologie_dcat", url, name=f"redirigee-{number}")
+
+        job = harvest(source, harvest_consumers)  # fails if a consumer died
+
+        assert job["gather_errors"] == [f"{url} leads to an invalid address"], job
 
 
 def test_a_page_is_never_quoted_in_the_report(catalogue_server, harvest_consumers) -> None:

@@ -369,3 +369,73 @@ def test_a_stock_harvester_import_neither_moves_nor_opens(catalogue_server, harv
     messages = json.dumps(report["object_errors"], ensure_ascii=False)
     assert "A harvest never moves a dataset to another organisation" in messages, report
     assert "A harvest never lowers the access rights of a dataset" in messages, report
+
+
+def test_a_link_holds_while_both_sources_are_as_declared(
+    tmp_path, cli, app, catalogue_server, harvest_consumers
+) -> None:
+    """An editor of one end moves it to their own catalogue: the other end's
+    records no longer merge into its datasets."""
+    body = catalogue([1], title="Releves", url=SECRET, access=RESTRICTED)
+    entries = [
+        {
+            "name": "bout-a",
+            "url": _serve(catalogue_server, "/a.ttl", catalogue([9])),
+            "type": "ecologie_dcat",
+            "organization": "org-a",
+        },
+        {
+            "name": "bout-b",
+            "url": _serve(catalogue_server, "/b.ttl", body),
+            "type": "ecologie_dcat",
+            "organization": "org-b",
+            "trust": {"merge_with": ["bout-a"]},
+        },
+    ]
+    assert (
+        cli.invoke(ckan, ["ecologie", "sources", "load", _sources_file(tmp_path, catalogue_server, entries)]).exit_code
+        == 0
+    )
+    editor = factories.User(name="editeur-a")
+    call_action("organization_member_create", id="org-a", username=editor["name"], role="editor")
+    moved = _serve(catalogue_server, "/theirs.ttl", catalogue([1], title="Leurre"))
+    response = app.post(
+        "/api/3/action/harvest_source_patch",
+        json={"id": "bout-a", "url": moved},
+        headers={"Authorization": factories.APIToken(user=editor["name"])["token"]},
+    )
+    assert response.status_code == 200, response.json
+    harvest(call("harvest_source_show", id="bout-a"), harvest_consumers)  # its decoy, in org-a
+
+    job = harvest(call("harvest_source_show", id="bout-b"), harvest_consumers)
+
+    assert (job["stats"]["added"], _errors(job)) == (1, []), job
+    (own,) = datasets_of(call("harvest_source_show", id="bout-b")).values()
+    assert (own["organization"]["name"], own["access_rights"]) == ("org-b", "restricted")
+    (decoy,) = datasets_of(call("harvest_source_show", id="bout-a")).values()
+    assert SECRET not in json.dumps(call("package_show", id=decoy["id"]))
+
+
+def test_the_file_does_not_adopt_a_source_made_through_the_web(tmp_path, cli, app, catalogue_server) -> None:
+    editor = factories.User(name="editeur-web")
+    factories.Organization(name="org-web", users=[{"name": editor["name"], "capacity": "admin"}])
+    url = _serve(catalogue_server, "/web.ttl", catalogue([1]))
+    response = app.post(
+        "/api/3/action/harvest_source_create",
+        json={"name": "future-source", "url": url, "source_type": "ecologie_dcat", "owner_org": "org-web"},
+        headers={"Authorization": factories.APIToken(user=editor["name"])["token"]},
+    )
+    assert response.status_code == 200, response.json
+    entry = {
+        "name": "future-source",
+        "url": url,
+        "type": "ecologie_dcat",
+        "organization": "org-file",
+        "trust": {"publishers": True},
+    }
+
+    result = cli.invoke(ckan, ["ecologie", "sources", "load", _sources_file(tmp_path, catalogue_server, [entry])])
+
+    assert result.exit_code != 0
+    assert "A source named future-source exists, made through the web: rename or delete it first" in result.output
+    assert call("harvest_source_show", id="future-source")["owner_org"] == call("organization_show", id="org-web")["id"]

@@ -1,5 +1,6 @@
-"""What a sysadmin granted harvest sources in the sources file: records
-sent to their publishers' organisations, and sources whose datasets merge.
+"""What the sources file declares of harvest sources: that they are the
+operator's, whether they may reach private addresses, whether records go to
+their publishers' organisations, and sources whose datasets merge.
 
 Revision ID: 0007_harvest_trust
 Revises: 0006_harvest_pages
@@ -26,6 +27,7 @@ def upgrade() -> None:
         sa.Column("url", sa.UnicodeText, nullable=False),
         sa.Column("config", sa.UnicodeText, nullable=False, server_default=""),
         sa.Column("publishers", sa.Boolean, nullable=False, server_default=sa.false()),
+        sa.Column("private_addresses", sa.Boolean, nullable=False, server_default=sa.false()),
     )
     op.create_table(
         "ecologie_harvest_source_link",
