@@ -1,4 +1,4 @@
-"""The CSW samples of ../shared/corpus behind a small CSW 2.0.2 server on
+"""The CSW samples of tests/fixtures/corpus behind a small CSW 2.0.2 server on
 127.0.0.1 (GetCapabilities, GetRecords paged by startPosition/maxRecords),
 harvested by `ecologie_csw` in ISO 19139 and in DCAT."""
 

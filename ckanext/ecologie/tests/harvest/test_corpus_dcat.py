@@ -1,4 +1,4 @@
-"""Every DCAT file of ../shared/corpus, served on 127.0.0.1 and harvested by
+"""Every DCAT sample of tests/fixtures/corpus, served on 127.0.0.1 and harvested by
 `ecologie_dcat` through the stock queues (the paged collection with its Hydra
 paging), checked record by record."""
 

@@ -1,4 +1,4 @@
-"""The classifier on the real records of ../shared/corpus, parsed by
+"""The classifier on the real records of tests/fixtures/corpus, parsed by
 ckanext-dcat's RDF parser: real records get their theme, the synthetic
 placeholders ("Dataset 1", "Tag 1", "Theme 1") get none rather than a guess."""
 
