@@ -27,6 +27,7 @@ setup(
     entry_points={
         "ckan.plugins": [
             "ecologie = ckanext.ecologie.plugin:EcologiePlugin",
+            "ecologie_proconnect = ckanext.ecologie.plugin:ProConnectPlugin",
             "ecologie_dcat_harvester = ckanext.ecologie.harvest.dcat:EcologieDcatHarvester",
             "ecologie_csw_harvester = ckanext.ecologie.harvest.csw:EcologieCswHarvester",
             "ecologie_udata_harvester = ckanext.ecologie.harvest.udata:EcologieUdataHarvester",

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 PORTAL_PORT=${PORTAL_PORT:-5000}
 DEMO_PORT=${DEMO_PORT:-8766}
-PLUGINS="ecologie harvest ckan_harvester dcat dcat_rdf_harvester activity datastore image_view ecologie_dcat_harvester ecologie_csw_harvester ecologie_udata_harvester"
+PLUGINS="ecologie ecologie_proconnect harvest ckan_harvester dcat dcat_rdf_harvester activity datastore image_view ecologie_dcat_harvester ecologie_csw_harvester ecologie_udata_harvester"
 CKAN=".venv/bin/ckan"
 
 die() { echo "error: $*" >&2; exit 1; }
@@ -43,7 +43,10 @@ fi
     "smtp.server = 127.0.0.1:${MAIL_PORT:-8025}" \
     "smtp.mail_from = catalogue@example.org" \
     "ckanext.ecologie.feedback.recipient = equipe@example.org" \
-    "ckanext.dcat.rdf.profiles = euro_dcat_ap_3 dcat_ap_fr" >/dev/null
+    "ckanext.dcat.rdf.profiles = euro_dcat_ap_3 dcat_ap_fr" \
+    "ckanext.ecologie.proconnect.discovery_url = http://127.0.0.1:${OIDC_PORT:-8089}/proconnect/.well-known/openid-configuration" \
+    "ckanext.ecologie.proconnect.client_id = ecologie-dev" \
+    "ckanext.ecologie.proconnect.client_secret = ecologie-dev-secret" >/dev/null
 mkdir -p .local/storage-dev
 
 tools/migrate.sh dev.ini >.local/logs/dev-db-upgrade.log 2>&1 \
@@ -66,6 +69,9 @@ sed "s|127.0.0.1:8766|127.0.0.1:$DEMO_PORT|" demo/sources.yaml >.local/demo-sour
 "$CKAN" -c dev.ini ecologie sources load .local/demo-sources.yaml >.local/logs/demo-sources.log 2>&1 \
     || die "declaring the demo harvest sources failed: see .local/logs/demo-sources.log"
 .venv/bin/python tools/demo.py dev.ini .local/admin-password .local/demo-sources.yaml demo/bouquets.yaml
+"$CKAN" -c dev.ini ecologie agents load-mapping demo/agents.yaml >.local/logs/demo-agents.log 2>&1 \
+    || die "loading the demo agents mapping failed: see .local/logs/demo-agents.log"
+echo "[dev] agents log in with the stand-in ProConnect (see demo/agents.yaml for the claims to give)"
 kill "$(cat .local/run/demo-files.pid)" 2>/dev/null || true
 wait 2>/dev/null || true
 rm -f .local/run/demo-files.pid

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Project-local services for development and tests: PostgreSQL 15, Redis, Solr.
+# Project-local services for development and tests: PostgreSQL 15, Redis, Solr
+# and an OpenID Connect provider standing in for ProConnect.
 # Everything lives under .local/ (ignored). Every start is idempotent and waits
 # until the service answers; every failure is one line naming the fix.
 #
@@ -18,6 +19,7 @@ PG_DATA="$LOCAL/postgres/data"
 PG_SOCKET="$LOCAL/postgres/socket"
 REDIS_PORT=${REDIS_PORT:-6380}
 SOLR_PORT=${SOLR_PORT:-8983}
+OIDC_PORT=${OIDC_PORT:-8089}
 VENV_PY="$ROOT/.venv/bin/python"
 
 die() { echo "error: $*" >&2; exit 1; }
@@ -177,6 +179,31 @@ stop_solr() {
     rm -f "$RUN/solr.pid"
 }
 
+# --- OpenID Connect provider (ProConnect's stand-in) -------------------------
+
+oidc_ready() {
+    curl -fsS "http://127.0.0.1:$OIDC_PORT/proconnect/.well-known/openid-configuration" 2>/dev/null | grep -q '"issuer"'
+}
+
+start_oidc() {
+    if pid_alive "$RUN/oidc.pid" && oidc_ready; then
+        say "openid connect provider already running on 127.0.0.1:$OIDC_PORT"
+        return
+    fi
+    port_open "$OIDC_PORT" && die "port $OIDC_PORT is taken by another program: stop it or run with OIDC_PORT=<free port>"
+    "$ROOT/tools/oidc/provider.sh" build "$CACHE/oidc"
+    nohup "$ROOT/tools/oidc/provider.sh" run "$CACHE/oidc" "$OIDC_PORT" >"$LOGS/oidc.log" 2>&1 &
+    echo $! >"$RUN/oidc.pid"
+    local i
+    for ((i = 0; i < 240; i++)); do
+        oidc_ready && break
+        pid_alive "$RUN/oidc.pid" || die "the openid connect provider exited: see .local/logs/oidc.log"
+        sleep 0.25
+    done
+    oidc_ready || die "the openid connect provider does not answer on port $OIDC_PORT after 60 s: see .local/logs/oidc.log"
+    say "openid connect provider running on http://127.0.0.1:$OIDC_PORT/proconnect"
+}
+
 # --- Harvest consumers (for `make dev`) -------------------------------------
 
 start_consumers() {  # start_consumers INI
@@ -217,6 +244,7 @@ case "${1:-}" in
         start_postgres
         start_redis
         start_solr
+        start_oidc
         ;;
     consumers)
         start_consumers "${2:?usage: services.sh consumers INI}"
@@ -228,7 +256,7 @@ case "${1:-}" in
         datastore_permissions "${2:?usage: services.sh datastore-permissions INI DATABASE}" "${3:?database}"
         ;;
     stop)
-        for name in portal gather-consumer fetch-consumer demo-files mail-sink; do stop_pidfile "$name"; done
+        for name in portal gather-consumer fetch-consumer demo-files mail-sink oidc; do stop_pidfile "$name"; done
         stop_solr
         stop_redis
         stop_postgres
@@ -237,6 +265,7 @@ case "${1:-}" in
         pg_ready && echo "postgresql: up (127.0.0.1:$PG_PORT)" || echo "postgresql: down"
         redis_ready && echo "redis: up (127.0.0.1:$REDIS_PORT)" || echo "redis: down"
         solr_ready && echo "solr: up (http://127.0.0.1:$SOLR_PORT/solr/ckan)" || echo "solr: down"
+        oidc_ready && echo "openid connect provider: up (http://127.0.0.1:$OIDC_PORT/proconnect)" || echo "openid connect provider: down"
         ;;
     *)
         echo "usage: $0 start|stop|status|consumers INI" >&2

@@ -23,6 +23,9 @@ from ckanext.ecologie.access import helpers as access_helpers
 from ckanext.ecologie.access import listings as access_listings
 from ckanext.ecologie.access import surfaces as access_surfaces
 from ckanext.ecologie.access.views import access_requests as access_blueprint
+from ckanext.ecologie.agents import passwords as agent_passwords
+from ckanext.ecologie.agents import views as proconnect_views
+from ckanext.ecologie.agents.views import proconnect as proconnect_blueprint
 from ckanext.ecologie.bouquets import BOUQUET
 from ckanext.ecologie.bouquets import actions as bouquet_actions
 from ckanext.ecologie.bouquets import auth as bouquet_auth
@@ -257,3 +260,27 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
     def before_update(self, harvest_object: Any, dataset_dict: dict[str, Any], temp_dict: dict[str, Any]) -> None:
         access_harvest.map_access_rights(dataset_dict)
         harvest_hook.classify_for_import(dataset_dict)
+
+
+class ProConnectPlugin(p.SingletonPlugin):
+    """`ecologie_proconnect`: agents log in with ProConnect (OpenID Connect)."""
+
+    p.implements(p.IConfigurer)
+    p.implements(p.IBlueprint)
+    p.implements(p.IAuthenticator, inherit=True)
+    p.implements(p.ITemplateHelpers)
+
+    def update_config(self, config: CKANConfig) -> None:
+        tk.add_template_directory(config, "agents/templates")
+
+    def get_blueprint(self) -> list[Any]:
+        return [proconnect_blueprint]
+
+    def get_helpers(self) -> dict[str, Any]:
+        return {"ecologie_password_login_for_everyone": agent_passwords.for_everyone}
+
+    def authenticate(self, identity: dict[str, Any]) -> Any:
+        return agent_passwords.authenticate(identity)
+
+    def logout(self) -> Any:
+        return proconnect_views.logout_at_provider()

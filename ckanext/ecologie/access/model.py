@@ -58,7 +58,8 @@ class AccessAudit(tk.BaseModel):
 
     id = Column(UnicodeText, primary_key=True, default=make_uuid)
     timestamp = Column(DateTime, nullable=False, default=_now)
-    event = Column(UnicodeText, nullable=False)  # request, approve, deny, grant, revoke, expire
+    # request, approve, deny, grant, revoke, expire; agents: login, member_added, member_removed
+    event = Column(UnicodeText, nullable=False)
     actor_id = Column(UnicodeText)  # who did it (empty for the expiry job)
     user_id = Column(UnicodeText)  # whose access it is about
     package_id = Column(UnicodeText)
