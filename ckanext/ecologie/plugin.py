@@ -23,6 +23,7 @@ from ckanext.ecologie.access import helpers as access_helpers
 from ckanext.ecologie.access import listings as access_listings
 from ckanext.ecologie.access import surfaces as access_surfaces
 from ckanext.ecologie.access.views import access_requests as access_blueprint
+from ckanext.ecologie.agents import admin_changes as agent_admin_changes
 from ckanext.ecologie.agents import passwords as agent_passwords
 from ckanext.ecologie.agents import views as proconnect_views
 from ckanext.ecologie.agents.views import proconnect as proconnect_blueprint
@@ -269,6 +270,7 @@ class ProConnectPlugin(p.SingletonPlugin):
     p.implements(p.IBlueprint)
     p.implements(p.IAuthenticator, inherit=True)
     p.implements(p.ITemplateHelpers)
+    p.implements(p.IActions)
 
     def update_config(self, config: CKANConfig) -> None:
         tk.add_template_directory(config, "agents/templates")
@@ -279,8 +281,11 @@ class ProConnectPlugin(p.SingletonPlugin):
     def get_helpers(self) -> dict[str, Any]:
         return {"ecologie_password_login_for_everyone": agent_passwords.for_everyone}
 
-    def authenticate(self, identity: dict[str, Any]) -> Any:
-        return agent_passwords.authenticate(identity)
+    def get_actions(self) -> dict[str, Any]:
+        return agent_admin_changes.get_actions()
+
+    def login(self) -> Any:
+        return agent_passwords.refuse_closed_accounts()
 
     def logout(self) -> Any:
         return proconnect_views.logout_at_provider()

@@ -10,9 +10,12 @@ from typing import Any
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib.munge import munge_name
+from sqlalchemy import func
 
 from ckanext.ecologie.agents.model import AgentIdentity, now
 from ckanext.ecologie.site import site_context
+
+RESERVED_NAMES = {"new", "edit", "search"}  # CKAN's name validator refuses them
 
 
 class LoginRefused(Exception):
@@ -29,18 +32,26 @@ def _free_name(claims: dict[str, Any]) -> str:
     base = munge_name(full_name(claims) or str(claims.get("email", "")).split("@")[0])[:90].strip("-_") or "agent"
     base = base if len(base) >= 2 else f"agent-{base}"
     name, number = base, 1
-    while model.User.get(name) is not None:
+    while name in RESERVED_NAMES or model.User.get(name) is not None:
         number += 1
         name = f"{base}-{number}"
     return name
+
+
+def _holder_of(email: str) -> model.User | None:
+    """The account that holds this address (deleted accounts hold none)."""
+    return (
+        model.Session.query(model.User)
+        .filter(func.lower(model.User.email) == email.lower(), model.User.state != "deleted")
+        .first()
+    )
 
 
 def _create(issuer: str, claims: dict[str, Any]) -> model.User:
     email = str(claims.get("email") or "").strip()
     if not email:
         raise LoginRefused(tk._("The identity provider gave no e-mail address."))
-    owner = model.User.by_email(email)
-    if owner is not None and owner.state != "deleted":
+    if _holder_of(email) is not None:
         raise LoginRefused(
             tk._(
                 "An account of this portal already uses this e-mail address. "
@@ -81,6 +92,9 @@ def account_for(issuer: str, claims: dict[str, Any]) -> tuple[model.User, bool]:
         raise LoginRefused(tk._("This account is disabled. Ask an administrator of the portal."))
     if full_name(claims) and user.fullname != full_name(claims):
         user.fullname = full_name(claims)
+    email = str(claims.get("email") or "").strip()
+    if email and email.lower() != (user.email or "").lower() and _holder_of(email) is None:
+        user.email = email  # the address the provider vouches for now; kept when another account holds it
     identity.last_login = now()
     return user, False
 

@@ -55,6 +55,10 @@ def link(user: str, subject: str, issuer: str | None) -> None:
         raise click.ClickException(f"no active account {user}")
     if not issuer:
         issuer = requests.get(provider.setting("discovery_url"), timeout=provider.TIMEOUT_SECONDS).json()["issuer"]
+    click.echo(
+        f"{account.name}: {account.fullname or '-'} <{account.email or '-'}>, created {account.created:%Y-%m-%d}: "
+        "check with its owner that the account is theirs (CKAN does not verify addresses)."
+    )
     try:
         accounts.link(issuer, subject, account)
     except accounts.LoginRefused as error:

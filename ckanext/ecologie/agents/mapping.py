@@ -22,7 +22,7 @@ from ckan.types import Context
 
 from ckanext.ecologie.agents.model import AgentRule
 
-SIRET = re.compile(r"\d{14}")
+SIRET = re.compile(r"[0-9]{14}")
 DOMAIN = re.compile(r"(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 KINDS = {"siret": "siret", "email_domains": "email_domain"}
 
@@ -36,7 +36,7 @@ def _siret(value: Any, context: Context) -> str:
 
 def _domain(value: Any, context: Context) -> str:
     value = str(value).strip().lower()
-    if not DOMAIN.fullmatch(value):
+    if not value.isascii() or not DOMAIN.fullmatch(value):
         raise tk.Invalid(tk._("Not an e-mail domain: {value}").format(value=value))
     return value
 
@@ -105,7 +105,7 @@ def organizations_for(claims: dict[str, Any]) -> set[str]:
     if SIRET.fullmatch(siret):
         keys.append(("siret", siret))
     email = str(claims.get("email") or "")
-    if "@" in email:
+    if "@" in email and email.isascii():  # no look-alike letters that lower() turns into ASCII
         keys.append(("email_domain", email.rsplit("@", 1)[1].lower()))
     found: set[str] = set()
     for kind, value in keys:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 import ckan.plugins.toolkit as tk
-from sqlalchemy import Column, DateTime, ForeignKey, UnicodeText
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, UnicodeText
 
 
 def now() -> datetime.datetime:
@@ -38,10 +38,12 @@ class AgentRule(tk.BaseModel):
 
 
 class MappedMembership(tk.BaseModel):
-    """A membership the mapping granted, so that a later login takes back
-    only what the mapping gave, never what an organisation admin did."""
+    """A membership the mapping granted (a later login takes back only what
+    the mapping gave), or, `revoked`, one an organisation admin took away
+    (a later login does not give it back)."""
 
     __tablename__ = "ecologie_agent_membership"
 
     user_id = Column(UnicodeText, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
     organization_id = Column(UnicodeText, ForeignKey("group.id", ondelete="CASCADE"), primary_key=True)
+    revoked = Column(Boolean, nullable=False, default=False)

@@ -60,15 +60,18 @@ def _userinfo(provider: Any, token: dict[str, Any]) -> dict[str, Any]:
     response.raise_for_status()
     if response.headers.get("Content-Type", "").split(";")[0].strip() == "application/jwt":
         # ProConnect signs its userinfo answer with the keys of its ID tokens.
-        return signed_userinfo(response.text, provider.fetch_jwk_set(), provider.client_id)
-    return response.json()
+        return signed_userinfo(response.text, provider.fetch_jwk_set(), provider.client_id, issuer(provider))
+    claims = response.json()
+    if not isinstance(claims, dict):
+        raise ProviderAnswerRefused("userinfo is not an object")
+    return claims
 
 
-def signed_userinfo(text: str, jwks: dict[str, Any], client_id: str) -> dict[str, Any]:
+def signed_userinfo(text: str, jwks: dict[str, Any], client_id: str, expected_issuer: str) -> dict[str, Any]:
+    """A signed userinfo answer: signature, and `iss`, `aud`, `exp` when given."""
     claims = jwt.decode(text, KeySet.import_key_set(jwks)).claims
-    audience = claims.get("aud")
-    if audience is not None and client_id not in (audience if isinstance(audience, list) else [audience]):
-        raise ProviderAnswerRefused("userinfo for another client")
+    rules = {"iss": {"value": expected_issuer}, "aud": {"value": client_id}}
+    jwt.JWTClaimsRegistry(**rules).validate(claims)
     return claims
 
 
@@ -106,4 +109,7 @@ def claims_of(provider: Any, token: dict[str, Any]) -> dict[str, Any]:
 
 
 def issuer(provider: Any) -> str:
-    return provider.load_server_metadata()["issuer"]
+    value = provider.load_server_metadata().get("issuer")
+    if not isinstance(value, str) or not value:
+        raise ProviderAnswerRefused("the discovery document names no issuer")
+    return value

@@ -7,8 +7,8 @@ import logging
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan.common import session
-from ckan.views.user import next_page_or_default, regenerate_session
+from ckan.common import current_user, session
+from ckan.views.user import next_page_or_default, regenerate_session, rotate_token
 from flask import Blueprint
 
 from ckanext.ecologie.agents import provider
@@ -32,12 +32,17 @@ def _no_store(response: Any) -> Any:
     return response
 
 
+def _local(address: str) -> str:
+    return address if address.startswith("/") and tk.h.url_is_local(address) else ""
+
+
 @proconnect.route("/user/login/proconnect")
 def login() -> Any:
     if not provider.configured():
         return _error(tk._("Login with ProConnect is not configured on this portal."), 404)
-    came_from = tk.request.args.get("came_from", "")
-    session[CAME_FROM] = came_from if came_from and tk.h.url_is_local(came_from) else ""
+    if current_user.is_authenticated:
+        return tk.render("user/logout_first.html", {})
+    session[CAME_FROM] = _local(tk.request.args.get("came_from", ""))
     redirect_uri = provider.setting("redirect_url") or tk.url_for("ecologie_proconnect.callback", _external=True)
     try:
         return _no_store(provider.client().authorize_redirect(redirect_uri))
@@ -50,6 +55,8 @@ def login() -> Any:
 def callback() -> Any:
     if not provider.configured():
         return _error(tk._("Login with ProConnect is not configured on this portal."), 404)
+    if current_user.is_authenticated:
+        return tk.render("user/logout_first.html", {})
     if tk.request.args.get("error"):
         return _error(tk._("The login with ProConnect was cancelled or refused by the provider."), 400)
     client = provider.client()
@@ -65,8 +72,9 @@ def callback() -> Any:
         log.warning("ProConnect login refused for subject %r: %s", claims.get("sub"), refused)
         return _error(str(refused), 403)
     came_from = session.pop(CAME_FROM, "")
-    regenerate_session()  # as CKAN's own login does: no session fixation
+    regenerate_session()  # as CKAN's own login does: no session fixation, a new CSRF token
     tk.login_user(user)
+    rotate_token()
     session[ID_TOKEN] = token.get("id_token")
     log.info("agent %s logged in through ProConnect", user.name)
     return _no_store(next_page_or_default(came_from or None))

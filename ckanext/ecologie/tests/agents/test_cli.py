@@ -88,7 +88,12 @@ def test_an_administrator_links_a_proconnect_identity_to_an_existing_account(app
     result = _invoke(cli, "link", "camille", "agent-camille")
 
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == f"{issuer()} agent-camille now logs into camille"
+    account = model.User.get("camille")
+    assert result.output.splitlines() == [
+        f"camille: {account.fullname} <{CAMILLE['email']}>, created {account.created:%Y-%m-%d}: "
+        "check with its owner that the account is theirs (CKAN does not verify addresses).",
+        f"{issuer()} agent-camille now logs into camille",
+    ]
     answer = log_in(app, "agent-camille", CAMILLE)
     assert answer.status_code == 302
     assert dashboard(app).status_code == 200

@@ -296,3 +296,41 @@ def test_logout_leaves_the_provider_too(app) -> None:
     assert payload(query["id_token_hint"])["sub"] == "agent-camille"
     assert query["post_logout_redirect_uri"] == tk.config["ckan.site_url"] + "/user/logged_out_redirect"
     assert dashboard(app).status_code != 200
+
+
+def test_a_membership_an_admin_took_away_is_not_given_back(app) -> None:
+    dreal = factories.Organization(name="dreal-occitanie")
+    _load({"organization": "dreal-occitanie", "siret": [SIRET]})
+    log_in(app, "agent-camille", CAMILLE)
+    user = _agent("agent-camille")
+    admin = factories.Sysadmin()
+    tk.get_action("organization_member_delete")({"user": admin["name"]}, {"id": dreal["id"], "username": user.name})
+    app.get("/user/_logout", follow_redirects=False)
+
+    log_in(app, "agent-camille", CAMILLE)
+
+    assert _capacity(user.id, dreal["id"]) is None
+    assert model.Session.query(AccessAudit).filter_by(event="member_added").count() == 1
+
+
+def test_a_name_the_portal_reserves_is_not_given(app) -> None:
+    answer = log_in(app, "agent-new", {**CAMILLE, "given_name": "New", "usual_name": ""})
+
+    assert answer.status_code == 302
+    assert _agent("agent-new").name == "new-2"
+
+
+def test_only_local_addresses_are_followed_after_login(app) -> None:
+    answer = log_in(app, "agent-camille", CAMILLE, came_from="//evil.example.org/x")
+
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == tk.config["ckan.site_url"] + "/dashboard/datasets"
+
+
+def test_a_logged_in_user_is_asked_to_log_out_first(app) -> None:
+    log_in(app, "agent-camille", CAMILLE)
+
+    answer = app.get("/user/login/proconnect", follow_redirects=False)
+
+    assert answer.status_code == 200
+    assert "Vous êtes déjà connecté  sous le nom de camille-martin." in answer.body

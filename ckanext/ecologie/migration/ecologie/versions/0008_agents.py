@@ -43,6 +43,7 @@ def upgrade() -> None:
         "ecologie_agent_membership",
         _user("user_id", primary_key=True),
         _organization("organization_id", primary_key=True),
+        sa.Column("revoked", sa.Boolean, nullable=False, server_default=sa.false()),
     )
 
 
