@@ -44,6 +44,18 @@ wait_for() {  # wait_for NAME SECONDS COMMAND...
     return 1
 }
 
+# wait_started NAME READY_FUNCTION SECONDS WHERE: a service started in the
+# background (pid in .local/run/NAME.pid, log in .local/logs/NAME.log) answers.
+wait_started() {
+    local name=$1 ready=$2 seconds=$3 where=$4 i
+    for ((i = 0; i < seconds * 4; i++)); do
+        "$ready" && return 0
+        pid_alive "$RUN/$name.pid" || die "$name exited: $(tail -n 1 "$LOGS/$name.log")  (full log: .local/logs/$name.log)"
+        sleep 0.25
+    done
+    die "$name does not answer on $where after $seconds s: see .local/logs/$name.log"
+}
+
 # --- PostgreSQL -------------------------------------------------------------
 
 pg_ready() { "$PG_BIN/pg_isready" -q -h "$PG_SOCKET" -p "$PG_PORT"; }
@@ -158,13 +170,7 @@ start_solr() {
     say "starting solr (first start takes about 15 s)"
     nohup "$ROOT/tools/solr/solr.sh" run "$CACHE/solr" "$LOCAL/solr" "$SOLR_PORT" >"$LOGS/solr.log" 2>&1 &
     echo $! >"$RUN/solr.pid"
-    local i
-    for ((i = 0; i < 480; i++)); do
-        solr_ready && break
-        pid_alive "$RUN/solr.pid" || die "solr exited: $(tail -n 1 "$LOGS/solr.log")  (full log: .local/logs/solr.log)"
-        sleep 0.25
-    done
-    solr_ready || die "solr does not answer on port $SOLR_PORT after 120 s: see .local/logs/solr.log"
+    wait_started solr solr_ready 120 "port $SOLR_PORT"
     say "solr running on http://127.0.0.1:$SOLR_PORT/solr/ckan"
 }
 
@@ -194,13 +200,7 @@ start_oidc() {
     "$ROOT/tools/oidc/provider.sh" build "$CACHE/oidc"
     nohup "$ROOT/tools/oidc/provider.sh" run "$CACHE/oidc" "$OIDC_PORT" >"$LOGS/oidc.log" 2>&1 &
     echo $! >"$RUN/oidc.pid"
-    local i
-    for ((i = 0; i < 240; i++)); do
-        oidc_ready && break
-        pid_alive "$RUN/oidc.pid" || die "the openid connect provider exited: see .local/logs/oidc.log"
-        sleep 0.25
-    done
-    oidc_ready || die "the openid connect provider does not answer on port $OIDC_PORT after 60 s: see .local/logs/oidc.log"
+    wait_started oidc oidc_ready 60 "port $OIDC_PORT"
     say "openid connect provider running on http://127.0.0.1:$OIDC_PORT/proconnect"
 }
 
