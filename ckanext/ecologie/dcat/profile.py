@@ -2,7 +2,8 @@
 `euro_dcat_ap_3`).
 
 Parsing: the licence of the dataset or of its distributions (URI or label),
-kept for the harvest's licence normalisation. Serialising: our themes as
+kept for the harvest's licence normalisation; `dct:abstract` as the
+description when there is no `dct:description`. Serialising: our themes as
 dcat:theme with their concept URIs, and our access rights as
 dct:accessRights with the EU access-right vocabulary. Resource URLs of
 restricted data never reach this profile for unauthorised users: the
@@ -11,8 +12,10 @@ them."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+import lxml.html
 from ckanext.dcat.profiles import DCAT, DCT, RDFS
 from ckanext.dcat.profiles.base import RDFProfile
 from rdflib import Literal, URIRef
@@ -30,6 +33,23 @@ ACCESS_RIGHT_URIS = {
 }
 
 
+BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "ul", "ol", "table", "blockquote", "pre"}
+
+
+def plain_text(value: str) -> str:
+    """A description that catalogues write in HTML, as plain paragraphs
+    (CKAN renders descriptions as Markdown and drops HTML)."""
+    if "<" not in value:
+        return value.strip()
+    root = lxml.html.fragment_fromstring(value, create_parent="div")
+    for element in root.xpath(".//script | .//style"):
+        element.drop_tree()
+    for element in root.iter():
+        if element.tag in BLOCKS:
+            element.tail = "\n\n" + (element.tail or "")
+    return re.sub(r"\n\s*\n+", "\n\n", root.text_content()).strip()
+
+
 class DcatApFrProfile(RDFProfile):
     def parse_dataset(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> dict[str, Any]:
         licence = self._licence_value(dataset_ref)
@@ -37,6 +57,9 @@ class DcatApFrProfile(RDFProfile):
             licence = licence or self._licence_value(distribution)
         if licence:
             set_extra(dataset_dict, "license", licence)
+        if not dataset_dict.get("notes"):
+            abstract = self._object_value(dataset_ref, DCT.abstract)
+            dataset_dict["notes"] = plain_text(abstract) if abstract else dataset_dict.get("notes")
         return dataset_dict
 
     def _licence_value(self, subject: Node) -> str | None:

@@ -36,7 +36,10 @@ def test_sample_catalogues(catalogue_server, harvest_consumers, name) -> None:
     first = datasets["Dataset 1"]
     assert first["organization"]["name"] == "an-organization"  # dct:publisher, created as an organisation
     assert first["organization"]["title"] == "An Organization"
-    assert first["notes"] == ("" if name == "catalog.xml" else "Dataset 1 description") or first["notes"] is None
+    # dct:description, or dct:abstract without one (catalog.xml's, in HTML)
+    assert first["notes"] == (
+        "h1 title\n\nh2 title\n\nand bold text" if name == "catalog.xml" else "Dataset 1 description"
+    )
     assert first["access_rights"] == "open"
     assert first["maintainer"] == "Organization contact"
     assert first["maintainer_email"] == "hello@its.me"
