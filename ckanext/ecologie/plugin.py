@@ -193,7 +193,9 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
             access_listings.get_actions(),
             access_harvest_records.get_actions() if p.plugin_loaded("harvest") else {},
             hardening_actions.get_actions(
-                harvest_enabled=p.plugin_loaded("harvest"), datastore_enabled=p.plugin_loaded("datastore")
+                harvest_enabled=p.plugin_loaded("harvest"),
+                sql_search_enabled=p.plugin_loaded("datastore")
+                and tk.asbool(tk.config.get("ckan.datastore.sqlsearch.enabled")),
             ),
             bouquet_actions.get_actions(),
             bouquet_lifecycle.get_actions(),

@@ -84,12 +84,15 @@ def _not_an_action(name: str) -> Action:
     return refused
 
 
-def get_actions(harvest_enabled: bool, datastore_enabled: bool) -> dict[str, Action]:
+def get_actions(harvest_enabled: bool, sql_search_enabled: bool) -> dict[str, Action]:
+    """`sql_search_enabled`: the DataStore registers `datastore_search_sql`
+    only with `ckan.datastore.sqlsearch.enabled`; a chain on a missing action
+    stops CKAN from starting."""
     names = [
         name
         for name in _required_parameters()
         if (harvest_enabled or not name.startswith("harvest_"))
-        and (datastore_enabled or not name.startswith("datastore_"))
+        and (sql_search_enabled or name != "datastore_search_sql")
     ]
     actions = {name: _checking(name) for name in names}
     if harvest_enabled:
