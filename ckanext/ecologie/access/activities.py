@@ -75,13 +75,8 @@ class ActivityFilter:
 
 
 def _activity_list(name: str) -> Action:
-    @tk.side_effect_free
-    @tk.chained_action
-    def chained(original: Action, context: Context, data_dict: DataDict) -> Any:
-        if policy.trusted(context):
-            return original(context, data_dict)
-        caller = policy.caller(context)
-        activities = original(context, data_dict)
+    @policy.shown_to_caller
+    def chained(caller: Context, activities: list[dict[str, Any]], data_dict: DataDict) -> Any:
         seen = ActivityFilter(caller, activities)
         return [seen.shown(activity) for activity in activities if seen.may_see(activity)]
 
@@ -96,23 +91,14 @@ def _one(context: Context, activities: list[dict[str, Any]]) -> ActivityFilter:
     return seen
 
 
-@tk.side_effect_free
-@tk.chained_action
-def activity_show(original: Action, context: Context, data_dict: DataDict) -> Any:
-    if policy.trusted(context):
-        return original(context, data_dict)
-    caller = policy.caller(context)
-    activity = original(context, data_dict)
+@policy.shown_to_caller
+def activity_show(caller: Context, activity: dict[str, Any], data_dict: DataDict) -> Any:
     return _one(caller, [activity]).shown(activity)
 
 
-@tk.side_effect_free
-@tk.chained_action
-def activity_data_show(original: Action, context: Context, data_dict: DataDict) -> Any:
-    if policy.trusted(context):
-        return original(context, data_dict)
-    caller = policy.caller(context)
-    data = original(context, data_dict)  # validates `id` (unknown: not found)
+@policy.shown_to_caller
+def activity_data_show(caller: Context, data: Any, data_dict: DataDict) -> Any:
+    # the original validated `id` (unknown: not found)
     activity = model.Session.get(_activity_model(), str(data_dict.get("id")))
     if activity is None or not isinstance(data, dict):
         return data
@@ -124,13 +110,8 @@ def activity_data_show(original: Action, context: Context, data_dict: DataDict) 
     return data
 
 
-@tk.side_effect_free
-@tk.chained_action
-def activity_diff(original: Action, context: Context, data_dict: DataDict) -> Any:
-    if policy.trusted(context):
-        return original(context, data_dict)
-    caller = policy.caller(context)
-    result = original(context, data_dict)
+@policy.shown_to_caller
+def activity_diff(caller: Context, result: dict[str, Any], data_dict: DataDict) -> Any:
     seen = _one(caller, result.get("activities", []))
     for activity in result.get("activities", []):
         package = _snapshot(activity)

@@ -52,22 +52,13 @@ def _shown(context: Context, datasets: list[dict[str, Any]]) -> list[dict[str, A
     ]
 
 
-@tk.side_effect_free
-@tk.chained_action
-def dataset_followee_list(original: Action, context: Context, data_dict: DataDict) -> Any:
-    if policy.trusted(context):
-        return original(context, data_dict)
-    caller = policy.caller(context)
-    return _shown(caller, original(context, data_dict))
+@policy.shown_to_caller
+def dataset_followee_list(caller: Context, datasets: list[dict[str, Any]], data_dict: DataDict) -> Any:
+    return _shown(caller, datasets)
 
 
-@tk.side_effect_free
-@tk.chained_action
-def followee_list(original: Action, context: Context, data_dict: DataDict) -> Any:
-    if policy.trusted(context):
-        return original(context, data_dict)
-    caller = policy.caller(context)
-    followees = original(context, data_dict)
+@policy.shown_to_caller
+def followee_list(caller: Context, followees: list[dict[str, Any]], data_dict: DataDict) -> Any:
     datasets = _shown(caller, [item["dict"] for item in followees if item.get("type") == "dataset"])
     kept = {dataset["id"]: dataset for dataset in datasets}
     shown = []

@@ -29,13 +29,8 @@ def _may_read(caller: Context, harvest_object: dict[str, Any]) -> bool:
     return True
 
 
-@tk.side_effect_free
-@tk.chained_action
-def harvest_object_show(original: Action, context: Context, data_dict: DataDict) -> Any:
-    if policy.trusted(context):
-        return original(context, data_dict)
-    caller = policy.caller(context)
-    harvest_object = original(context, data_dict)
+@policy.shown_to_caller
+def harvest_object_show(caller: Context, harvest_object: dict[str, Any], data_dict: DataDict) -> Any:
     if not _may_read(caller, harvest_object):
         raise tk.NotAuthorized(tk._("The record of this dataset is restricted"))
     return harvest_object

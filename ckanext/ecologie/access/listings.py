@@ -158,14 +158,9 @@ def member_list(original: Action, context: Context, data_dict: DataDict) -> Any:
     return [member for member in members if member[1] != "package" or member[0] in seen]
 
 
-@tk.side_effect_free
-@tk.chained_action
-def package_relationships_list(original: Action, context: Context, data_dict: DataDict) -> Any:
+@policy.shown_to_caller
+def package_relationships_list(caller: Context, relations: list[dict[str, Any]], data_dict: DataDict) -> Any:
     """A relationship names both its datasets: kept when the user may see both."""
-    if policy.trusted(context):
-        return original(context, data_dict)
-    caller = policy.caller(context)
-    relations = original(context, data_dict)
     names = {relation.get(end) for relation in relations for end in ("subject", "object")} - {None}
     packages = model.Session.query(model.Package).filter(model.Package.name.in_(names)).all() if names else []
     seen = visibility.readable(caller, packages)
@@ -184,13 +179,8 @@ def _dataset_counts(caller: Context, field: str) -> dict[str, int]:
 
 
 def _recounted(field: str, key: str, name: str) -> Action:
-    @tk.side_effect_free
-    @tk.chained_action
-    def recounted(original: Action, context: Context, data_dict: DataDict) -> Any:
-        if policy.trusted(context):
-            return original(context, data_dict)
-        caller = policy.caller(context)
-        groups = original(context, data_dict)
+    @policy.shown_to_caller
+    def recounted(caller: Context, groups: list[Any], data_dict: DataDict) -> Any:
         if not any(isinstance(group, dict) and "package_count" in group for group in groups):
             return groups
         counts = _dataset_counts(caller, field)

@@ -12,12 +12,13 @@ organisation membership or a grant, both given by an admin.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
-from ckan.types import Context
+from ckan.types import Action, Context, DataDict
 from sqlalchemy import or_
 
 from ckanext.ecologie.access.model import AccessGrant
@@ -110,6 +111,22 @@ def caller(context: Context) -> Context:
 def trusted(context: Context) -> bool:
     """Internal calls (indexing, activity snapshots, harvest) see everything."""
     return bool(context.get("ignore_auth"))
+
+
+def shown_to_caller(show: Callable[[Context, Any, DataDict], Any]) -> Action:
+    """A chained read action whose answer `show(caller, answer, data_dict)`
+    keeps to what the caller may see; internal calls get the answer whole."""
+
+    @tk.side_effect_free
+    @tk.chained_action
+    def chained(original: Action, context: Context, data_dict: DataDict) -> Any:
+        if trusted(context):
+            return original(context, data_dict)
+        asking = caller(context)
+        return show(asking, original(context, data_dict), data_dict)
+
+    chained.__name__, chained.__doc__ = show.__name__, show.__doc__
+    return chained
 
 
 def may_read(context: Context, package: model.Package) -> bool:

@@ -12,6 +12,7 @@ from ckan.logic import index_update_package
 from ckan.types import Action, Context, DataDict
 
 from ckanext.ecologie.bouquets.model import BouquetItem
+from ckanext.ecologie.site import site_context
 
 
 def dataset_deleted(package_id: str | None) -> None:
@@ -33,10 +34,12 @@ def dataset_hidden(pkg_dict: dict[str, Any]) -> None:
             BouquetItem.package_id == pkg_dict.get("id")
         )
     }
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    if not bouquet_ids:
+        return
+    context = site_context()
     for bouquet_id in bouquet_ids:
         # inside the dataset's transaction: indexed, never committed here
-        index_update_package({"user": site_user["name"], "ignore_auth": True}, bouquet_id)
+        index_update_package(dict(context), bouquet_id)  # package_show leaves the package in its context
 
 
 @tk.chained_action

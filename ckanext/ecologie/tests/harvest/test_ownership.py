@@ -81,6 +81,15 @@ def _outsider_source(app, server, body: bytes, name: str = "source-attaquant") -
     return response.json["result"]
 
 
+def _moved_by(app, editor: dict, source: str, url: str):
+    """An editor of the source's organisation points it at another address."""
+    return app.post(
+        "/api/3/action/harvest_source_patch",
+        json={"id": source, "url": url},
+        headers={"Authorization": factories.APIToken(user=editor["name"])["token"]},
+    )
+
+
 def test_a_source_of_another_organisation_takes_nothing_over(app, catalogue_server, harvest_consumers, cli) -> None:
     victim = _victim(catalogue_server, harvest_consumers)
     before = _state(victim["id"])
@@ -304,11 +313,7 @@ def test_trust_lapses_when_an_editor_changes_the_source(
     )
     call_action("organization_member_create", id="agregateur-org", username=editor["name"], role="editor")
     moved = _serve(catalogue_server, "/elsewhere.ttl", catalogue([5], publisher="Kerbrat"))
-    response = app.post(
-        "/api/3/action/harvest_source_patch",
-        json={"id": "agregateur", "url": moved},
-        headers={"Authorization": factories.APIToken(user=editor["name"])["token"]},
-    )
+    response = _moved_by(app, editor, "agregateur", moved)
     assert response.status_code == 200, response.json
     source = call("harvest_source_show", id="agregateur")
 
@@ -399,11 +404,7 @@ def test_a_link_holds_while_both_sources_are_as_declared(
     editor = factories.User(name="editeur-a")
     call_action("organization_member_create", id="org-a", username=editor["name"], role="editor")
     moved = _serve(catalogue_server, "/theirs.ttl", catalogue([1], title="Leurre"))
-    response = app.post(
-        "/api/3/action/harvest_source_patch",
-        json={"id": "bout-a", "url": moved},
-        headers={"Authorization": factories.APIToken(user=editor["name"])["token"]},
-    )
+    response = _moved_by(app, editor, "bout-a", moved)
     assert response.status_code == 200, response.json
     harvest(call("harvest_source_show", id="bout-a"), harvest_consumers)  # its decoy, in org-a
 
