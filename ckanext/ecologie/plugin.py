@@ -50,6 +50,7 @@ from ckanext.ecologie.harvest import report as harvest_report
 from ckanext.ecologie.harvest import source_auth
 from ckanext.ecologie.harvest.queue_connection import keep_harvest_queues_blocking
 from ckanext.ecologie.organizations import actions as organization_actions
+from ckanext.ecologie.resilience.answers import degraded as degraded_blueprint
 from ckanext.ecologie.themes import actions as theme_actions
 from ckanext.ecologie.themes import auth as theme_auth
 from ckanext.ecologie.themes import harvest_hook, search
@@ -229,7 +230,14 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
     # IBlueprint, IClick, ITemplateHelpers
 
     def get_blueprint(self) -> list[Any]:
-        return [themes_blueprint, access_blueprint, bouquets_blueprint, discussions_blueprint, error_pages]
+        return [
+            themes_blueprint,
+            access_blueprint,
+            bouquets_blueprint,
+            discussions_blueprint,
+            error_pages,
+            degraded_blueprint,
+        ]
 
     def get_commands(self) -> list[Any]:
         return cli.get_commands()

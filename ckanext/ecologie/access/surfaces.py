@@ -19,6 +19,7 @@ from ckan.types import Action, Context, DataDict
 
 from ckanext.ecologie.access import listings, policy, strip
 from ckanext.ecologie.access.rights import OPEN
+from ckanext.ecologie.resilience import outages
 
 ACCESS_FIELD = "vocab_access_rights"  # faceted by themes.search
 PLAIN_FIELD = re.compile(r"^[A-Za-z0-9_]+$")
@@ -93,6 +94,7 @@ def _strip_results(results: list[Any], viewer: policy.Viewer, asked: list[str] |
 
 @tk.side_effect_free
 @tk.chained_action
+@outages.reports_search_outage
 def package_search(original: Action, context: Context, data_dict: DataDict) -> Any:
     if policy.trusted(context):
         return original(context, data_dict)

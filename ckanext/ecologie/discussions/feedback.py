@@ -16,6 +16,8 @@ from ckan.lib import mailer
 from ckan.lib.redis import connect_to_redis
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from ckanext.ecologie.resilience import outages
+
 HONEYPOT = "website"
 MIN_SECONDS = 3
 MAX_MESSAGE = 5000
@@ -66,7 +68,13 @@ def send(form: dict[str, Any], address: str) -> dict[str, list[str]]:
         errors["form"] = [tk._("The feedback form is not configured on this portal")]
     if errors:
         return errors
-    if _over_limit(address):
+    try:
+        over_limit = _over_limit(address)
+    except outages.REDIS_ERRORS:
+        # the limit cannot be counted: refuse rather than let a flood through
+        outages.note(outages.QUEUE)
+        return {"form": [tk._("Your message could not be sent now: please try again in a few minutes.")]}
+    if over_limit:
         return {"form": [tk._("Too many messages from your address: please try again later.")]}
     body = tk._("Message from {name} <{email}>:\n\n{message}").format(
         name=name or tk._("anonymous"), email=email or "-", message=message

@@ -11,6 +11,7 @@ from ckan.common import current_user, request
 from flask import Blueprint
 
 from ckanext.ecologie.discussions import feedback
+from ckanext.ecologie.resilience import outages
 
 discussions = Blueprint("ecologie_discussions", __name__)
 ABOUT_FOLDER = os.path.join(os.path.dirname(__file__), "about")
@@ -96,7 +97,10 @@ def contact() -> Any:
             return tk.redirect_to("ecologie_discussions.contact")
     elif values["bouquet"]:
         values["subject"] = tk._("Missing data in the bouquet {bouquet}").format(bouquet=values["bouquet"])
-    return tk.render("discussions/contact.html", {"values": values, "errors": errors, "token": feedback.form_token()})
+    page = tk.render("discussions/contact.html", {"values": values, "errors": errors, "token": feedback.form_token()})
+    if outages.noted():  # the message is kept in the form, to send again later
+        return page, 503, {"Retry-After": outages.retry_after()}
+    return page
 
 
 def about_html() -> Any:

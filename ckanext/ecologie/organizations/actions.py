@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan.lib.search.common import SolrConnectionError
 from ckan.types import Action, Context, DataDict
 
 from ckanext.ecologie.organizations import types
+from ckanext.ecologie.resilience import outages
 from ckanext.ecologie.search_index import reindex
 
 
@@ -36,7 +38,16 @@ def organization_update(original: Action, context: Context, data_dict: DataDict)
 @tk.side_effect_free
 @tk.chained_action
 def organization_show(original: Action, context: Context, data_dict: DataDict) -> object:
-    return types.expose(original(context, data_dict))
+    try:
+        shown = original(context, data_dict)
+    except SolrConnectionError:
+        # Only the dataset counts and lists (its own and its sub-groups') come
+        # from the search server: a dataset's page still shows its
+        # organisation when Solr is down.
+        outages.note(outages.SEARCH)
+        without_search = {"include_dataset_count": False, "include_datasets": False, "include_groups": False}
+        shown = original(context, {**data_dict, **without_search})
+    return types.expose(shown)
 
 
 def get_actions() -> dict[str, Action]:

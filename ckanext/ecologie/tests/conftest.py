@@ -3,12 +3,14 @@ from __future__ import annotations
 import email
 import email.policy
 import os
+import shutil
 from collections.abc import Iterator
 
 import pytest
 
 from ckanext.ecologie.organizations import types as organization_types
 from ckanext.ecologie.tests.helpers import FIXTURES, FileServer, HarvestConsumers
+from ckanext.ecologie.tests.resilience.solr import OwnSolr
 from ckanext.ecologie.themes import store
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
@@ -74,3 +76,27 @@ def smtp_server() -> Iterator[Inbox]:
         yield inbox
     finally:
         controller.stop()
+
+
+@pytest.fixture(scope="module")
+def solr_of_the_module() -> Iterator[OwnSolr]:
+    solr = OwnSolr()
+    solr.start()
+    try:
+        yield solr
+    finally:
+        solr.kill()
+        shutil.rmtree(solr.home, ignore_errors=True)
+
+
+@pytest.fixture
+def own_solr(solr_of_the_module: OwnSolr, ckan_config, monkeypatch) -> OwnSolr:
+    """CKAN in this process searches and indexes with a Solr of the test's
+    own, empty, that the test may kill (`.kill()`) and start again."""
+    from ckan.lib import search
+
+    if not solr_of_the_module.answers():
+        solr_of_the_module.start()
+    monkeypatch.setitem(ckan_config, "solr_url", solr_of_the_module.url)
+    search.clear_all()
+    return solr_of_the_module

@@ -1,0 +1,137 @@
+"""A harvest job whose search server dies in the middle: the job ends with
+its errors recorded, no dataset is lost or half-written, the consumers keep
+running, and the next job catches up once Solr is back."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+
+import pytest
+import sqlalchemy as sa
+from ckan import model
+from ckanext.harvest.queue import purge_queues
+
+from ckanext.ecologie.tests.harvest.servers import Answer
+from ckanext.ecologie.tests.harvest.support import make_source
+from ckanext.ecologie.tests.harvest.support_catalogues import PREFIXES, catalogue, dataset
+from ckanext.ecologie.tests.helpers import HarvestConsumers, call, run_harvest_job
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_queues")
+
+ARTIFACTS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "test-artifacts", "consumers-faults")
+
+FIRST = range(1, 101)  # harvested whole before the fault
+SECOND = range(1, 251)  # all of them changed, and 150 new ones
+IMPORT_FAILED = "The record could not be imported (SearchIndexError): see the fetch consumer's log"
+
+
+def _edition_2(numbers: range) -> bytes:
+    return (
+        PREFIXES + "".join(dataset(number, title=f"Jeu de données {number}, édition 2") for number in numbers)
+    ).encode()
+
+
+def _scalar(sql: str, **params: str) -> int:
+    with model.meta.engine.connect() as connection:  # a fresh transaction sees the consumers' commits
+        return connection.execute(sa.text(sql), params).scalar_one()
+
+
+def _identifier(number: int) -> str:
+    return f"https://id.example.test/dataset/{number}"
+
+
+def _object_errors(job_id: str) -> dict[str, str]:
+    """The import errors of a job's records, by identifier. (Its stats may
+    count a few more: ckanext-harvest's `harvest_jobs_run` can queue an object
+    twice, and a copy delivered after the job ends marks it errored without
+    an error message.)"""
+    report = call("harvest_job_report", id=job_id)
+    return {
+        value["guid"]: "; ".join(error["message"] for error in value["errors"])
+        for value in report["object_errors"].values()
+    }
+
+
+def _imported(job_id: str) -> int:
+    return _scalar("SELECT count(*) FROM harvest_object WHERE harvest_job_id = :job AND state = 'COMPLETE'", job=job_id)
+
+
+def _titles_in_database(source_id: str) -> dict[str, str]:
+    rows = model.Session.execute(
+        sa.text(
+            "SELECT r.identifier, p.title FROM ecologie_harvest_record r JOIN package p ON p.id = r.package_id"
+            " WHERE r.source_id = :source AND p.state = 'active'"
+        ),
+        {"source": source_id},
+    )
+    return dict(rows.all())
+
+
+def _ids_in_index() -> set[str]:
+    found = call("package_search", fq="dataset_type:dataset", rows=1000, fl="id", include_private=True)
+    return {item["id"] for item in found["results"]}
+
+
+def _ids_in_database() -> set[str]:
+    return {row.id for row in model.Session.query(model.Package.id).filter_by(type="dataset", state="active")}
+
+
+def _consumers_ini(tmp_path, solr_url: str, pytest_ini: str) -> str:
+    ini = tmp_path / "consumers.ini"
+    ini.write_text(f"[app:main]\nuse = config:{os.path.abspath(pytest_ini)}\nsolr_url = {solr_url}\n")
+    return str(ini)
+
+
+def test_solr_dying_mid_harvest_loses_nothing_and_the_next_job_catches_up(
+    request, tmp_path, catalogue_server, own_solr
+) -> None:
+    purge_queues()
+    url = catalogue_server.add("/c.ttl", Answer(content_type="text/turtle", body=catalogue(FIRST)))
+    source = make_source("ecologie_dcat", url)
+    ini = _consumers_ini(tmp_path, own_solr.url, request.config.getoption("ckan_ini"))
+    with HarvestConsumers(ini, ARTIFACTS) as consumers:
+        first = run_harvest_job(source["id"], consumers)
+        assert _object_errors(first["id"]) == {}
+        before = _titles_in_database(source["id"])
+        assert before == {_identifier(n): f"Jeu de données {n}" for n in FIRST}
+
+        # every record changes, 150 are new; Solr dies after 40 imports
+        catalogue_server.add("/c.ttl", Answer(content_type="text/turtle", body=_edition_2(SECOND)))
+        job = call("harvest_job_create", source_id=source["id"])
+        deadline = time.monotonic() + 180
+        while _imported(job["id"]) < 40:
+            assert time.monotonic() < deadline, "the job did not import 40 records"
+            call("harvest_jobs_run", source_id=source["id"])
+            time.sleep(0.5)
+        own_solr.kill()
+        while call("harvest_job_show", id=job["id"])["status"] != "Finished":
+            assert time.monotonic() < deadline, "the job did not end without Solr"
+            consumers.assert_alive()
+            # its last step, the reindex of the source, needs Solr: cron sees an error
+            with contextlib.suppress(Exception):
+                call("harvest_jobs_run", source_id=source["id"])
+            time.sleep(0.5)
+        consumers.assert_alive()
+
+        failed = _object_errors(job["id"])
+        assert failed and set(failed.values()) == {IMPORT_FAILED}
+        # nothing lost, nothing half-written: a record that failed keeps its
+        # old dataset (or has none yet), the others have their new edition
+        after = _titles_in_database(source["id"])
+        for number in SECOND:
+            identifier = _identifier(number)
+            if identifier in failed:
+                assert after.get(identifier) == before.get(identifier), identifier
+            else:
+                assert after[identifier] == f"Jeu de données {number}, édition 2", identifier
+
+        # Solr is back: the next job retries what failed, and the index matches the database
+        own_solr.start()
+        caught_up = run_harvest_job(source["id"], consumers, timeout=240)
+        consumers.assert_alive()
+    assert _object_errors(caught_up["id"]) == {}
+    assert _titles_in_database(source["id"]) == {_identifier(n): f"Jeu de données {n}, édition 2" for n in SECOND}
+    assert _ids_in_index() == _ids_in_database()
+    assert len(_ids_in_database()) == len(SECOND)
