@@ -14,6 +14,7 @@ from ckanext.harvest.model import HarvestJob, HarvestObject
 
 from ckanext.ecologie.harvest import config as source_config
 from ckanext.ecologie.harvest import deletions, importer, ownership
+from ckanext.ecologie.harvest.database_wait import DATABASE_GONE, retried_while_the_database_is_gone
 from ckanext.ecologie.harvest.enrich import SourceInfo
 from ckanext.ecologie.harvest.fetch import Fetcher
 from ckanext.ecologie.harvest.gather import Page, gather
@@ -86,6 +87,11 @@ class EcologieHarvesterMixin:
         return True  # gather already holds each record's content
 
     def import_stage(self, harvest_object: HarvestObject) -> bool | str:
+        return retried_while_the_database_is_gone(
+            lambda: self._import_once(harvest_object), f"the import of {harvest_object.guid}"
+        )
+
+    def _import_once(self, harvest_object: HarvestObject) -> bool | str:
         if harvest_object.errors:
             # delivered again (`harvest_jobs_run` queues waiting objects anew)
             # after its import failed: once is enough in the report
@@ -107,6 +113,8 @@ class EcologieHarvesterMixin:
         except tk.ValidationError as error:
             model.Session.rollback()
             message = tk._("The record is not a valid dataset: {errors}").format(errors=_summary(error))
+        except DATABASE_GONE:
+            raise  # nothing can be recorded now: import_stage waits and starts again
         except Exception as error:
             model.Session.rollback()
             log.error("import of %s failed: %s", harvest_object.guid, traceback.format_exc())

@@ -1,22 +1,27 @@
-"""A harvest job whose search server dies in the middle: the job ends with
-its errors recorded, no dataset is lost or half-written, the consumers keep
-running, and the next job catches up once Solr is back."""
+"""A harvest job whose search server dies, or whose database goes away for a
+few seconds, in the middle: the job ends with its errors recorded, no
+dataset is lost or half-written, the consumers keep running, and the next
+job catches up once the service is back."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import time
+from typing import ClassVar
 
+import ckan.plugins.toolkit as tk
 import pytest
 import sqlalchemy as sa
 from ckan import model
 from ckanext.harvest.queue import purge_queues
+from sqlalchemy.pool import NullPool
 
 from ckanext.ecologie.tests.harvest.servers import Answer
 from ckanext.ecologie.tests.harvest.support import make_source
 from ckanext.ecologie.tests.harvest.support_catalogues import PREFIXES, catalogue, dataset
 from ckanext.ecologie.tests.helpers import HarvestConsumers, call, run_harvest_job
+from ckanext.ecologie.tests.resilience.solr import OwnSolr
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_queues")
 
@@ -24,7 +29,55 @@ ARTIFACTS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "tes
 
 FIRST = range(1, 101)  # harvested whole before the fault
 SECOND = range(1, 251)  # all of them changed, and 150 new ones
-IMPORT_FAILED = "The record could not be imported (SearchIndexError): see the fetch consumer's log"
+
+
+def _import_failed(error: str) -> str:
+    return f"The record could not be imported ({error}): see the fetch consumer's log"
+
+
+class SolrDies:
+    """Killed as a crash would, started again later."""
+
+    errors: ClassVar[set[str]] = {_import_failed("SearchIndexError")}
+
+    def __init__(self, solr: OwnSolr) -> None:
+        self.solr = solr
+
+    def begin(self) -> None:
+        self.solr.kill()
+
+    def end(self) -> None:
+        self.solr.start()
+
+
+class DatabaseGoesAway:
+    """For a few seconds, as a restart or a failover: every open connection
+    of the test database is cut and new ones are refused."""
+
+    errors: ClassVar[set[str]] = {
+        _import_failed(name) for name in ("OperationalError", "PendingRollbackError", "InternalError")
+    }
+
+    def begin(self) -> None:
+        url = sa.engine.make_url(tk.config["sqlalchemy.url"])
+        # from another database of the server: one cannot lock itself out
+        engine = sa.create_engine(url.set(database="postgres"), poolclass=NullPool, isolation_level="AUTOCOMMIT")
+        name = engine.dialect.identifier_preparer.quote(url.database)
+        model.Session.remove()  # this test's own connection goes back to the pool, cut there as the others
+        with engine.connect() as connection:
+            connection.execute(sa.text(f"ALTER DATABASE {name} WITH ALLOW_CONNECTIONS false"))
+            try:
+                connection.execute(
+                    sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
+                    {"name": url.database},
+                )
+                time.sleep(3)
+            finally:
+                connection.execute(sa.text(f"ALTER DATABASE {name} WITH ALLOW_CONNECTIONS true"))
+        engine.dispose()
+
+    def end(self) -> None:
+        pass
 
 
 def _edition_2(numbers: range) -> bytes:
@@ -84,20 +137,22 @@ def _consumers_ini(tmp_path, solr_url: str, pytest_ini: str) -> str:
     return str(ini)
 
 
-def test_solr_dying_mid_harvest_loses_nothing_and_the_next_job_catches_up(
-    request, tmp_path, catalogue_server, own_solr
+@pytest.mark.parametrize("fault", ["solr", "database"])
+def test_a_fault_mid_harvest_loses_nothing_and_the_next_job_catches_up(
+    request, tmp_path, catalogue_server, own_solr, fault
 ) -> None:
+    outage = SolrDies(own_solr) if fault == "solr" else DatabaseGoesAway()
     purge_queues()
     url = catalogue_server.add("/c.ttl", Answer(content_type="text/turtle", body=catalogue(FIRST)))
     source = make_source("ecologie_dcat", url)
     ini = _consumers_ini(tmp_path, own_solr.url, request.config.getoption("ckan_ini"))
-    with HarvestConsumers(ini, ARTIFACTS) as consumers:
+    with HarvestConsumers(ini, os.path.join(ARTIFACTS, fault)) as consumers:
         first = run_harvest_job(source["id"], consumers)
         assert _object_errors(first["id"]) == {}
         before = _titles_in_database(source["id"])
         assert before == {_identifier(n): f"Jeu de données {n}" for n in FIRST}
 
-        # every record changes, 150 are new; Solr dies after 40 imports
+        # every record changes, 150 are new; the fault strikes after 40 imports
         catalogue_server.add("/c.ttl", Answer(content_type="text/turtle", body=_edition_2(SECOND)))
         job = call("harvest_job_create", source_id=source["id"])
         deadline = time.monotonic() + 180
@@ -105,9 +160,9 @@ def test_solr_dying_mid_harvest_loses_nothing_and_the_next_job_catches_up(
             assert time.monotonic() < deadline, "the job did not import 40 records"
             call("harvest_jobs_run", source_id=source["id"])
             time.sleep(0.5)
-        own_solr.kill()
+        outage.begin()
         while call("harvest_job_show", id=job["id"])["status"] != "Finished":
-            assert time.monotonic() < deadline, "the job did not end without Solr"
+            assert time.monotonic() < deadline, "the job did not end"
             consumers.assert_alive()
             # its last step, the reindex of the source, needs Solr: cron sees an error
             with contextlib.suppress(Exception):
@@ -116,7 +171,7 @@ def test_solr_dying_mid_harvest_loses_nothing_and_the_next_job_catches_up(
         consumers.assert_alive()
 
         failed = _object_errors(job["id"])
-        assert failed and set(failed.values()) == {IMPORT_FAILED}
+        assert set(failed.values()) <= outage.errors
         # nothing lost, nothing half-written: a record that failed keeps its
         # old dataset (or has none yet), the others have their new edition
         after = _titles_in_database(source["id"])
@@ -127,8 +182,8 @@ def test_solr_dying_mid_harvest_loses_nothing_and_the_next_job_catches_up(
             else:
                 assert after[identifier] == f"Jeu de données {number}, édition 2", identifier
 
-        # Solr is back: the next job retries what failed, and the index matches the database
-        own_solr.start()
+        # the service is back: the next job retries what failed, and the index matches the database
+        outage.end()
         caught_up = run_harvest_job(source["id"], consumers, timeout=240)
         consumers.assert_alive()
     assert _object_errors(caught_up["id"]) == {}
