@@ -8,10 +8,12 @@ STAMP := $(VENV)/.installed-stamp
 # Front-end assets (DSFR) copied from node_modules by tools/assets.sh.
 ASSETS := ckanext/ecologie/public/vendor/dsfr/.built
 
-.PHONY: help venv assets services dev test bench bench-small lint i18n stop status
+.PHONY: help venv assets services dev serve load test bench bench-small lint i18n stop status
 
 help:
 	@echo "make dev       portal with demo content on http://127.0.0.1:5000"
+	@echo "make serve     the same portal under gunicorn, several workers (after make dev once)"
+	@echo "make load      50 clients for 60 s against the portal (LOAD_CLIENTS, LOAD_SECONDS, LOAD_URL)"
 	@echo "make test      services, then the whole test suite"
 	@echo "make bench     harvest and search at 80,000 datasets against stock CKAN (long)"
 	@echo "make bench-small  the same at 2,000 datasets (a few minutes)"
@@ -42,6 +44,18 @@ services: venv
 
 dev: services
 	@tools/dev.sh
+
+# The portal of `make dev` (dev.ini, its database) under gunicorn.
+serve: services
+	@tools/serve.sh
+
+LOAD_CLIENTS ?= 50
+LOAD_SECONDS ?= 60
+LOAD_URL ?= http://127.0.0.1:5000
+
+# Many clients at once against a running portal (make dev or make serve).
+load: venv
+	$(BIN)/python tools/load.py --url $(LOAD_URL) --clients $(LOAD_CLIENTS) --seconds $(LOAD_SECONDS)
 
 test: services
 	@tools/test.sh

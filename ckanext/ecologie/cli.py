@@ -7,6 +7,7 @@ import click
 from ckanext.ecologie.access.cli import access
 from ckanext.ecologie.agents.cli import agents
 from ckanext.ecologie.bouquets.cli import bouquets
+from ckanext.ecologie.doctor.cli import doctor
 from ckanext.ecologie.harvest.cli import harvest_group, sources_group
 from ckanext.ecologie.themes.cli import themes
 
@@ -22,6 +23,7 @@ ecologie.add_command(bouquets)
 ecologie.add_command(sources_group)
 ecologie.add_command(harvest_group)
 ecologie.add_command(agents)
+ecologie.add_command(doctor)
 
 
 def get_commands() -> list[click.Command]:

@@ -49,6 +49,7 @@ from ckanext.ecologie.harvest import ownership as harvest_ownership
 from ckanext.ecologie.harvest import report as harvest_report
 from ckanext.ecologie.harvest import source_auth
 from ckanext.ecologie.harvest.queue_connection import keep_harvest_queues_blocking
+from ckanext.ecologie.health.views import health as health_blueprint
 from ckanext.ecologie.organizations import actions as organization_actions
 from ckanext.ecologie.resilience.answers import degraded as degraded_blueprint
 from ckanext.ecologie.themes import actions as theme_actions
@@ -237,6 +238,7 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
             discussions_blueprint,
             error_pages,
             degraded_blueprint,
+            health_blueprint,
         ]
 
     def get_commands(self) -> list[Any]:

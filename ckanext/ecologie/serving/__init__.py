@@ -1,0 +1,1 @@
+"""The portal under a production WSGI server (`make serve`: gunicorn)."""
