@@ -51,6 +51,7 @@ from ckanext.ecologie.harvest import source_auth
 from ckanext.ecologie.harvest.queue_connection import keep_harvest_queues_blocking
 from ckanext.ecologie.health.views import health as health_blueprint
 from ckanext.ecologie.organizations import actions as organization_actions
+from ckanext.ecologie.organizations import helpers as organization_helpers
 from ckanext.ecologie.resilience.answers import degraded as degraded_blueprint
 from ckanext.ecologie.themes import actions as theme_actions
 from ckanext.ecologie.themes import auth as theme_auth
@@ -252,6 +253,7 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
             "ecologie_about_html": about_html,
             **ui_helpers.get_helpers(),
             **harvest_report.get_helpers(),
+            **organization_helpers.get_helpers(),
         }
 
     # IDCATRDFHarvester: access rights and classification at harvest import

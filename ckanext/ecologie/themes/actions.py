@@ -40,6 +40,10 @@ def _validated(context: Context, data_dict: DataDict, required: Iterable[str] = 
     return data
 
 
+# CKAN's default `ckan.search.rows_max`: past it, unions are counted by search.
+MAX_BOUQUETS_READ = 1000
+
+
 class Counter:
     """Dataset and bouquet counts per concept from a few faceted searches,
     run with the caller's context, so they match what the caller can see."""
@@ -52,6 +56,8 @@ class Counter:
         )
         self.bouquets = self._facets(f"+dataset_type:{BOUQUET_TYPE}", [search.BOUQUET_THEME_FIELD])
         self._unions: dict[tuple[str, ...], int] = {}
+        self._theme_sets: list[set[str]] | None = None
+        self._theme_sets_read = False
 
     def _search(self, fq: str, **params: Any) -> dict[str, Any]:
         context = {
@@ -81,10 +87,30 @@ class Counter:
         if len(mapped) == 1:
             return self.bouquets[search.BOUQUET_THEME_FIELD].get(mapped[0], 0)
         if mapped not in self._unions:  # a bouquet may carry several of them
-            themes = " OR ".join(f'"{theme}"' for theme in mapped)
-            fq = f"+dataset_type:{BOUQUET_TYPE} +{search.BOUQUET_THEME_FIELD}:({themes})"
-            self._unions[mapped] = self._search(fq)["count"]
+            self._unions[mapped] = self._union_count(set(mapped))
         return self._unions[mapped]
+
+    def _union_count(self, themes: set[str]) -> int:
+        """Bouquets carrying any of `themes`. Bouquets are few: the themes of
+        each are read once and every union counted from them, rather than
+        one search per union (a theme list has dozens)."""
+        theme_sets = self._bouquet_theme_sets()
+        if theme_sets is None:
+            quoted = " OR ".join(f'"{theme}"' for theme in sorted(themes))
+            return self._search(f"+dataset_type:{BOUQUET_TYPE} +{search.BOUQUET_THEME_FIELD}:({quoted})")["count"]
+        return sum(1 for carried in theme_sets if carried & themes)
+
+    def _bouquet_theme_sets(self) -> list[set[str]] | None:
+        """The themes of each bouquet the caller sees; None when there are
+        too many bouquets to read."""
+        if not self._theme_sets_read:
+            found = self._search(
+                f"+dataset_type:{BOUQUET_TYPE}", fl=[search.BOUQUET_THEME_FIELD], rows=MAX_BOUQUETS_READ
+            )
+            if found["count"] <= MAX_BOUQUETS_READ:
+                self._theme_sets = [set(item.get(search.BOUQUET_THEME_FIELD) or []) for item in found["results"]]
+            self._theme_sets_read = True
+        return self._theme_sets
 
 
 def concept_dict(
