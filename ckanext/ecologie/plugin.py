@@ -43,7 +43,7 @@ from ckanext.ecologie.discussions.views import about_html
 from ckanext.ecologie.discussions.views import discussions as discussions_blueprint
 from ckanext.ecologie.hardening import actions as hardening_actions
 from ckanext.ecologie.hardening import auth as hardening_auth
-from ckanext.ecologie.hardening import proxies
+from ckanext.ecologie.hardening import proxies, public_paths
 from ckanext.ecologie.hardening.pages import error_pages
 from ckanext.ecologie.harvest import ownership as harvest_ownership
 from ckanext.ecologie.harvest import report as harvest_report
@@ -94,6 +94,7 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
     def update_config(self, config: CKANConfig) -> None:
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
+        public_paths.no_empty_public_path(config)
         ui_assets.register()
         keep_harvest_queues_blocking()
 

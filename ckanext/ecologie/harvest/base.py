@@ -14,7 +14,7 @@ from ckanext.harvest.model import HarvestJob, HarvestObject
 
 from ckanext.ecologie.harvest import config as source_config
 from ckanext.ecologie.harvest import deletions, importer, ownership
-from ckanext.ecologie.harvest.database_wait import DATABASE_GONE, retried_while_the_database_is_gone
+from ckanext.ecologie.harvest.database_wait import database_gone, retried_while_the_database_is_gone
 from ckanext.ecologie.harvest.enrich import SourceInfo
 from ckanext.ecologie.harvest.fetch import Fetcher
 from ckanext.ecologie.harvest.gather import Page, gather
@@ -113,9 +113,9 @@ class EcologieHarvesterMixin:
         except tk.ValidationError as error:
             model.Session.rollback()
             message = tk._("The record is not a valid dataset: {errors}").format(errors=_summary(error))
-        except DATABASE_GONE:
-            raise  # nothing can be recorded now: import_stage waits and starts again
         except Exception as error:
+            if database_gone(error):
+                raise  # nothing can be recorded now: import_stage waits and starts again
             model.Session.rollback()
             log.error("import of %s failed: %s", harvest_object.guid, traceback.format_exc())
             # the exception's text may quote data (SQL parameters): the log has it

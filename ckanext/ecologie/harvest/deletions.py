@@ -16,6 +16,7 @@ from ckanext.ecologie.harvest import ownership
 from ckanext.ecologie.harvest.config import SourceConfig
 from ckanext.ecologie.harvest.model import HarvestRecord
 from ckanext.ecologie.harvest.ownership import Reach
+from ckanext.ecologie.site import site_context
 
 log = logging.getLogger(__name__)
 
@@ -89,13 +90,14 @@ def delete_record(reach: Reach, identifier: str) -> bool:
     package = model.Package.get(package_id)
     allowed = package is not None and ownership.may_delete(reach, package)
     model.Session.delete(row)
-    model.Session.commit()
+    model.Session.flush()  # committed with the dataset's deletion: never the record alone
     if not allowed or model.Session.query(HarvestRecord).filter(HarvestRecord.package_id == package_id).count():
+        model.Session.commit()
         return False
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     try:
-        tk.get_action("package_delete")({"user": site_user["name"], "ignore_auth": True}, {"id": package_id})
+        tk.get_action("package_delete")(site_context(), {"id": package_id})
     except tk.ObjectNotFound:
+        model.Session.commit()
         return False
     return True
 

@@ -10,6 +10,7 @@ import uuid
 from typing import Any
 
 import ckan.lib.plugins as lib_plugins
+import ckan.lib.search as search
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
@@ -19,6 +20,7 @@ from sqlalchemy import or_
 
 from ckanext.ecologie.harvest import ownership
 from ckanext.ecologie.harvest.config import SourceConfig
+from ckanext.ecologie.harvest.database_wait import database_gone
 from ckanext.ecologie.harvest.enrich import SourceInfo, enrich, organization_of
 from ckanext.ecologie.harvest.indexing import index_without_commit
 from ckanext.ecologie.harvest.locks import advisory_lock
@@ -181,12 +183,20 @@ def import_record(harvest_object: HarvestObject, source: SourceInfo, config: Sou
             _make_current(harvest_object, existing["id"])
             package_id = existing["id"]
             _save(dataset, creating=False)
+            _record(source.id, identifier, package_id, content_hash, job_id, row is not None)
         else:
             for resource in dataset.get("resources") or []:
                 resource[RESOURCE_SOURCE_KEY] = source.id
-            package_id = _create(dataset, harvest_object)
-            harvest_object = model.Session.merge(harvest_object)
-        _record(source.id, identifier, package_id, content_hash, job_id, row is not None)
+            try:
+                package_id = _create(dataset, harvest_object)
+                harvest_object = model.Session.merge(harvest_object)
+                _record(source.id, identifier, package_id, content_hash, job_id, row is not None)
+            except sa.exc.DBAPIError as error:
+                # Indexed before the commit that failed: no dataset of that id
+                # exists, and the new attempt creates another id.
+                if database_gone(error) and "id" in dataset:
+                    search.clear(dataset["id"])
+                raise
     return True
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -60,7 +61,8 @@ def run(name: str) -> dict[str, str]:
     try:
         CHECKS[name]()
     except Exception as error:  # any failure means the service is down for us
-        log.warning("health: %s is down: %s", name, error)
+        # pysolr's message holds the URL, with CKAN's Solr credentials in it
+        log.warning("health: %s is down: %s", name, re.sub(r"//[^/@\s]+@", "//***@", str(error)))
         return {"status": "down", "error": type(error).__name__}
     return dict(UP)
 

@@ -41,9 +41,11 @@ def organization_show(original: Action, context: Context, data_dict: DataDict) -
     try:
         shown = original(context, data_dict)
     except SolrConnectionError:
+        if tk.asbool(data_dict.get("include_datasets")):
+            raise  # asked for: an answer without them would read as "no dataset"
         # Only the dataset counts and lists (its own and its sub-groups') come
-        # from the search server: a dataset's page still shows its
-        # organisation when Solr is down.
+        # from the search server: an organisation's page still shows it when
+        # Solr is down.
         outages.note(outages.SEARCH)
         without_search = {"include_dataset_count": False, "include_datasets": False, "include_groups": False}
         shown = original(context, {**data_dict, **without_search})

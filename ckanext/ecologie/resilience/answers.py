@@ -16,7 +16,7 @@ degraded = Blueprint("ecologie_degraded", __name__)
 # CKAN's API reports a failed search or index write with these error types
 # (409 or 500) whatever the cause: only an outage noted on the request, or a
 # connection error, turns them into a 503.
-_API_SEARCH_ERRORS = {"Search Error", "Search Index Error", "Search Connection Error", "Internal Server Error"}
+_API_SEARCH_ERRORS = {"Search Error", "Search Index Error", "Search Connection Error"}
 _CONNECTION_WORDS = ("Failed to connect", "Connection to server", "Connection refused")
 
 
@@ -35,13 +35,21 @@ def _texts(service: str) -> tuple[str, str]:
     )
 
 
+def _not_cached() -> None:
+    # CKAN's own flag: its cache headers then say `private`, not `public,
+    # max-age` (an outage must not outlive itself in a proxy's cache)
+    request.environ["__no_cache__"] = True
+
+
 def _page(service: str) -> Response:
+    _not_cached()
     title, message = _texts(service)
     body = tk.render("resilience/unavailable.html", {"title": title, "message": message})
     return Response(body, status=503, headers={"Retry-After": outages.retry_after()}, mimetype="text/html")
 
 
 def _api_answer(original: Response, service: str) -> Response:
+    _not_cached()
     try:
         help_url = json.loads(original.get_data(as_text=True)).get("help")
     except ValueError:
@@ -67,16 +75,18 @@ def _api_outage(response: Response) -> str | None:
         return None
     if outages.noted():
         return outages.noted()
-    if error["__type"] == "Search Connection Error":
-        return outages.SEARCH
     message = str(error.get("message", ""))
-    if error["__type"] == "Search Index Error" and any(word in message for word in _CONNECTION_WORDS):
-        return outages.SEARCH
-    return None
+    connection_error = error["__type"] == "Search Connection Error" or (
+        error["__type"] == "Search Index Error" and any(word in message for word in _CONNECTION_WORDS)
+    )
+    return outages.SEARCH if connection_error and not outages.search_server_answers() else None
 
 
 @degraded.app_errorhandler(SolrConnectionError)
-def search_unavailable(error: Exception) -> Response:
+def search_unavailable(error: Exception) -> Response | tuple[str, int]:
+    if not isinstance(error, outages.SearchUnavailable) and outages.search_server_answers():
+        # a query core took for a connection error: its 400 page
+        return tk.render("error_document_template.html", {"code": 400, "content": tk._("Invalid search query")}), 400
     outages.note(outages.SEARCH)
     return _page(outages.SEARCH)
 

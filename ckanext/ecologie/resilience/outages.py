@@ -5,6 +5,8 @@ say so (503, `Retry-After`) instead of a bare 500."""
 from __future__ import annotations
 
 import functools
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -14,9 +16,18 @@ from ckan.lib.search.common import SearchError, SolrConnectionError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from ckanext.ecologie.health.checks import solr as ping_solr
+
 SEARCH = "search"
 QUEUE = "queue"
 REDIS_ERRORS = (RedisConnectionError, RedisTimeoutError)
+
+# How long a process, once a ping of Solr failed, takes Solr for down
+# without asking again (a ping may wait for its timeout).
+DOWN_SECONDS = 5.0
+
+_ping_lock = threading.Lock()
+_failed_ping_at: float | None = None
 
 
 class SearchUnavailable(SolrConnectionError, SearchError):
@@ -28,6 +39,30 @@ class SearchUnavailable(SolrConnectionError, SearchError):
 def retry_after() -> str:
     """The `Retry-After` of a 503 answer, in seconds."""
     return str(tk.config.get("ckanext.ecologie.degraded.retry_after"))
+
+
+def search_server_answers() -> bool:
+    """Whether Solr answers a ping. CKAN calls any Solr error whose text
+    holds "Connection to server" a connection error, and a visitor can put
+    those words in a query: only a ping tells an outage from a bad query."""
+    global _failed_ping_at
+    with _ping_lock:
+        if _failed_ping_at is not None and time.monotonic() - _failed_ping_at < DOWN_SECONDS:
+            return False
+    try:
+        ping_solr()
+    except Exception:  # whatever the failure, Solr does not answer
+        with _ping_lock:
+            _failed_ping_at = time.monotonic()
+        return False
+    _search_answered()
+    return True
+
+
+def _search_answered() -> None:
+    global _failed_ping_at
+    with _ping_lock:
+        _failed_ping_at = None
 
 
 def note(service: str) -> None:
@@ -42,34 +77,24 @@ def noted() -> str | None:
     return flask.g.get("ecologie_outage")
 
 
-def outage_behind(error: BaseException | None) -> str | None:
-    """The service whose outage raised `error`, following the exceptions it
-    was raised from or while handling (core views turn a Solr connection
-    error into an `abort(500)`)."""
-    seen: set[int] = set()
-    while error is not None and id(error) not in seen:
-        seen.add(id(error))
-        if isinstance(error, SolrConnectionError):
-            return SEARCH
-        if isinstance(error, REDIS_ERRORS):
-            return QUEUE
-        error = error.__cause__ or error.__context__
-    return None
-
-
 def reports_search_outage(action: Callable[..., Any]) -> Callable[..., Any]:
-    """For a chained search action: a Solr connection error is noted on the
-    request and raised again as `SearchUnavailable`."""
+    """For a chained search action: a Solr connection error, when Solr does
+    not answer a ping either, is noted on the request and raised again as
+    `SearchUnavailable`; otherwise it was the query's fault."""
 
     @functools.wraps(action)
     def guarded(original: Callable[..., Any], context: Any, data_dict: Any) -> Any:
         try:
-            return action(original, context, data_dict)
+            result = action(original, context, data_dict)
         except SearchUnavailable:
             note(SEARCH)
             raise
         except SolrConnectionError as error:
+            if search_server_answers():
+                raise SearchError(*error.args) from error
             note(SEARCH)
             raise SearchUnavailable(*error.args) from error
+        _search_answered()  # Solr is back, if it was down
+        return result
 
     return guarded

@@ -14,6 +14,8 @@ from ckan.common import current_user, request
 from ckan.lib.helpers import Page
 from ckan.lib.search import SearchError, SearchQueryError
 
+from ckanext.ecologie.resilience.outages import SearchUnavailable
+
 RESERVED = ("q", "page", "sort")
 
 
@@ -79,6 +81,8 @@ def search_page(fixed_fq: str, url: str, package_type: str = "dataset") -> dict[
         )
     except SearchQueryError as error:
         tk.abort(400, tk._("Invalid search query: {error_message}").format(error_message=str(error)))
+    except SearchUnavailable:
+        raise  # the whole page is a search: the 503 page says Solr is down
     except SearchError:
         variables.update(query_error=True, search_facets={}, page=Page(collection=[]), sort_by_selected=sort)
         return variables

@@ -72,16 +72,18 @@ def test_without_solr_database_pages_answer_search_pages_say_so_and_all_recovers
     organization_page = app.get("/organization/dreal-bretagne").get_data(as_text=True)
     assert 'id="search-error"' in organization_page  # its dataset list only is missing
 
-    for url in ("/", "/dataset/", "/dataset/?q=air", "/bouquet/", "/theme/", "/organization/"):
+    for url in ("/", "/dataset/", "/dataset/?q=air", "/bouquet/", "/theme/", "/theme/bruit", "/organization/"):
         response = app.get(url)
         assert response.status_code == 503, url
         assert response.headers["Retry-After"] == "60", url
+        assert "public" not in response.headers["Cache-Control"], url  # no proxy keeps the outage
         page = response.get_data(as_text=True)
         assert _title(page) == SEARCH_DOWN, url
         assert 'class="fr-header"' in page and "Traceback" not in page, url
 
     search = app.get("/api/3/action/package_search?q=air")
     assert search.status_code == 503 and search.headers["Retry-After"] == "60"
+    assert "public" not in search.headers["Cache-Control"]
     assert _json(search) == {
         "help": "http://test.ckan.net/api/3/action/help_show?name=package_search",
         "success": False,
@@ -110,6 +112,17 @@ def test_without_solr_database_pages_answer_search_pages_say_so_and_all_recovers
     page = app.get("/dataset/")
     assert page.status_code == 200
     assert "Qualité de l&#39;air en Bretagne" in page.get_data(as_text=True)
+    assert _json(app.get("/api/3/action/package_search?q=air"))["result"]["count"] == 1
+
+
+def test_a_query_cannot_pass_for_an_outage(app, own_solr, catalogue) -> None:
+    """CKAN takes any Solr error quoting "Connection to server" for a lost
+    connection, and Solr quotes the query in its syntax errors."""
+    bad = "Connection to server ("
+    api = app.get("/api/3/action/package_search", query_string={"fq": bad})
+    assert api.status_code == 409 and _json(api)["error"]["__type"] == "Search Error"
+    page = app.get("/dataset/", query_string={"q": f"title:({bad}"})
+    assert page.status_code == 200 and 'id="search-error"' in page.get_data(as_text=True)
     assert _json(app.get("/api/3/action/package_search?q=air"))["result"]["count"] == 1
 
 
