@@ -28,7 +28,7 @@ from ckanext.ecologie.doctor.result import Result, fail, ok, warn
 from ckanext.ecologie.doctor.urls import shown
 
 TIMEOUT_S = 3
-# redis-py retries a command that timed out 3 times, with backoff: 30 s and more
+# redis-py may retry a command that timed out, with backoff: the doctor asks once
 NO_RETRY = Retry(NoBackoff(), 0)
 
 # (label, script directory, version table) of a migration history
@@ -120,14 +120,8 @@ def solr(engine: sa.Engine | None) -> Result:
         site = _solr_quoted(tk.config.get("ckan.site_id") or "")
         query = {"q": "*:*", "rows": 0, "fq": f"+site_id:{site} +entity_type:package"}
         indexed = int(_solr_get(url, "/select", **query)["response"]["numFound"])
-    except requests.Timeout:
-        return fail("solr", f"{shown(url)} does not answer within {TIMEOUT_S} s", fix)
-    except requests.ConnectionError:
-        return fail("solr", f"{shown(url)} does not answer (cannot connect)", fix)
-    except requests.HTTPError as error:
-        return fail("solr", f"{shown(url)} answers HTTP {error.response.status_code}", fix)
-    except (ValueError, KeyError, TypeError):
-        return fail("solr", f"{shown(url)} does not answer as Solr does", fix)
+    except (requests.RequestException, ValueError, KeyError, TypeError) as error:
+        return _http_failure("solr", shown(url), error, fix, "does not answer as Solr does")
     if status != "OK":
         return fail("solr", f"{shown(url)} ping says {status}", fix)
     version = schema.removeprefix("ckan-")
@@ -200,14 +194,8 @@ def openid_provider() -> Result | None:
         document = response.json()
         issuer = document["issuer"]
         missing = [key for key in ("authorization_endpoint", "token_endpoint", "jwks_uri") if not document.get(key)]
-    except requests.Timeout:
-        return fail("openid", f"{url} does not answer within {TIMEOUT_S} s", fix)
-    except requests.ConnectionError:
-        return fail("openid", f"{url} does not answer (cannot connect)", fix)
-    except requests.HTTPError as error:
-        return fail("openid", f"{url} answers HTTP {error.response.status_code}", fix)
-    except (ValueError, KeyError, TypeError):
-        return fail("openid", f"{url} is not an OpenID Connect discovery document", fix)
+    except (requests.RequestException, ValueError, KeyError, TypeError) as error:
+        return _http_failure("openid", url, error, fix, "is not an OpenID Connect discovery document")
     if missing:
         return fail("openid", f"the discovery document of {issuer} lacks {', '.join(missing)}", fix)
     return ok("openid", f"the discovery document answers (issuer {issuer})")
@@ -231,3 +219,15 @@ def smtp() -> Result:
     except (OSError, smtplib.SMTPException) as error:
         return report("smtp", f"{server} does not answer: {error or type(error).__name__}", fix)
     return ok("smtp", f"{server} answers")
+
+
+def _http_failure(check: str, where: str, error: Exception, fix: str, not_the_service: str) -> Result:
+    """What an HTTP check says of a service that failed it: no answer in
+    time, no connection, an HTTP error, or an answer of something else."""
+    if isinstance(error, requests.Timeout):
+        return fail(check, f"{where} does not answer within {TIMEOUT_S} s", fix)
+    if isinstance(error, requests.ConnectionError):
+        return fail(check, f"{where} does not answer (cannot connect)", fix)
+    if isinstance(error, requests.HTTPError) and error.response is not None:
+        return fail(check, f"{where} answers HTTP {error.response.status_code}", fix)
+    return fail(check, f"{where} {not_the_service}", fix)

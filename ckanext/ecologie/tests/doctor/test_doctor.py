@@ -192,20 +192,25 @@ def test_a_source_whose_last_job_had_errors_is_named(cli, ckan_config, fixture_s
     ]
 
 
+def _source(org: dict, name: str, **fields: str) -> dict:
+    """A DCAT source that no job has read (its URL answers nothing)."""
+    return call(
+        "harvest_source_create",
+        name=name,
+        title=name,
+        url=f"https://example.org/{name}.ttl",
+        source_type="dcat_rdf",
+        owner_org=org["id"],
+        **fields,
+    )
+
+
 def test_sources_that_never_ran_or_are_stuck(cli, ckan_config) -> None:
     ini = _ini(ckan_config)
     org = factories.Organization()
     created = {}
     for name, frequency in (("jamais-lancee", "MANUAL"), ("bloquee", "WEEKLY"), ("hebdomadaire", "WEEKLY")):
-        created[name] = call(
-            "harvest_source_create",
-            name=name,
-            title=name,
-            url=f"https://example.org/{name}.ttl",
-            source_type="dcat_rdf",
-            owner_org=org["id"],
-            frequency=frequency,
-        )
+        created[name] = _source(org, name, frequency=frequency)
     stuck = call("harvest_job_create", source_id=created["bloquee"]["id"], run=False)
     two_days_ago = datetime.datetime.utcnow() - datetime.timedelta(days=2)
     model.Session.get(HarvestJob, stuck["id"]).created = two_days_ago
@@ -231,14 +236,7 @@ def test_sources_that_never_ran_or_are_stuck(cli, ckan_config) -> None:
 def test_sources_past_the_listing_limit_are_said(ckan_config, monkeypatch) -> None:
     org = factories.Organization()
     for name in ("premiere", "seconde"):
-        call(
-            "harvest_source_create",
-            name=name,
-            title=name,
-            url=f"https://example.org/{name}.ttl",
-            source_type="dcat_rdf",
-            owner_org=org["id"],
-        )
+        _source(org, name)
     monkeypatch.setitem(ckan_config, "ckan.harvest.harvest_source_limit", 1)
 
     results = harvest_checks.sources(datetime.timedelta(hours=24))
