@@ -54,22 +54,28 @@ class HarvestConsumers:
         self.processes: list[subprocess.Popen[bytes]] = []
 
     def __enter__(self) -> HarvestConsumers:
-        ckan = os.path.join(os.path.dirname(sys.executable), "ckan")
         os.makedirs(self.log_dir, exist_ok=True)
-        for number, kind in enumerate(self.kinds):
-            log = open(os.path.join(self.log_dir, f"{kind}-consumer-{number}.log"), "wb")
-            self.processes.append(
-                subprocess.Popen(
-                    [ckan, "-c", self.ini, "harvester", f"{kind}-consumer"],
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            )
+        self.processes = [self._start(number, kind) for number, kind in enumerate(self.kinds)]
         return self
+
+    def _start(self, number: int, kind: str, log_mode: str = "wb") -> subprocess.Popen[bytes]:
+        ckan = os.path.join(os.path.dirname(sys.executable), "ckan")
+        with open(os.path.join(self.log_dir, f"{kind}-consumer-{number}.log"), log_mode) as log:
+            return subprocess.Popen(
+                [ckan, "-c", self.ini, "harvester", f"{kind}-consumer"], stdout=log, stderr=subprocess.STDOUT
+            )
 
     def assert_alive(self) -> None:
         for process in self.processes:
             assert process.poll() is None, f"a harvest consumer exited with {process.returncode}: see {self.log_dir}"
+
+    def restart_exited(self) -> int:
+        """Start again the consumers that exited, as their supervisor would;
+        how many were."""
+        exited = [number for number, process in enumerate(self.processes) if process.poll() is not None]
+        for number in exited:
+            self.processes[number] = self._start(number, self.kinds[number], log_mode="ab")
+        return len(exited)
 
     def __exit__(self, *exc: object) -> None:
         for process in self.processes:
