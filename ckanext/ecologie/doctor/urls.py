@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit, urlunsplit
+
+_USER_INFO = re.compile(r"//[^/@\s]+@")
 
 
 def shown(url: str) -> str:
@@ -14,6 +17,12 @@ def shown(url: str) -> str:
         host = f"{host}:{parts.port}"
     user = f"{parts.username}:***@" if parts.username else ":***@"
     return urlunsplit(parts._replace(netloc=user + host))
+
+
+def without_passwords(text: str) -> str:
+    """A message that may quote addresses (pysolr's quote CKAN's Solr URL
+    with its credentials), with their user and password hidden."""
+    return _USER_INFO.sub("//***@", text)
 
 
 def scheme_of(url: str) -> str:

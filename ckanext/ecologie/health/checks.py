@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +14,8 @@ import sqlalchemy as sa
 from ckan.lib.search.common import make_connection
 from ckan.model import meta
 from redis import Redis
+
+from ckanext.ecologie.doctor.urls import without_passwords
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +62,7 @@ def run(name: str) -> dict[str, str]:
     try:
         CHECKS[name]()
     except Exception as error:  # any failure means the service is down for us
-        # pysolr's message holds the URL, with CKAN's Solr credentials in it
-        log.warning("health: %s is down: %s", name, re.sub(r"//[^/@\s]+@", "//***@", str(error)))
+        log.warning("health: %s is down: %s", name, without_passwords(str(error)))
         return {"status": "down", "error": type(error).__name__}
     return dict(UP)
 

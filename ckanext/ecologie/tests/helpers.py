@@ -93,6 +93,23 @@ def call(action: str, **data: Any) -> Any:
     return tk.get_action(action)({"user": site_user["name"]}, data)
 
 
+def make_fixture_catalogue_source(fixture_server: FileServer) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A new organisation and its stock DCAT source, the fixtures' three-dataset
+    catalogue served on 127.0.0.1."""
+    from ckan.tests import factories
+
+    organization = factories.Organization()
+    source = call(
+        "harvest_source_create",
+        name="catalogue-de-test",
+        title="Catalogue de test",
+        url=f"{fixture_server.url}/dcat/three-datasets.ttl",
+        source_type="dcat_rdf",
+        owner_org=organization["id"],
+    )
+    return organization, source
+
+
 def run_harvest_job(source_id: str, consumers: HarvestConsumers, timeout: float = 120) -> dict[str, Any]:
     """Create a job for the source, send it through the queues and wait until
     `harvest_jobs_run` marks it finished, as `ckan harvester run` in cron does."""

@@ -4,22 +4,13 @@ the stock gather and fetch consumers, and its datasets become searchable."""
 from __future__ import annotations
 
 import pytest
-from ckan.tests import factories
 
-from ckanext.ecologie.tests.helpers import call, run_harvest_job
+from ckanext.ecologie.tests.helpers import call, make_fixture_catalogue_source, run_harvest_job
 
 
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 def test_dcat_file_is_harvested_through_the_queues(fixture_server, harvest_consumers) -> None:
-    org = factories.Organization()
-    source = call(
-        "harvest_source_create",
-        name="catalogue-de-test",
-        title="Catalogue de test",
-        url=f"{fixture_server.url}/dcat/three-datasets.ttl",
-        source_type="dcat_rdf",
-        owner_org=org["id"],
-    )
+    org, source = make_fixture_catalogue_source(fixture_server)
 
     job = run_harvest_job(source["id"], harvest_consumers)
 

@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 from ckanext.ecologie.doctor import config_checks, harvest_checks, service_checks
 from ckanext.ecologie.doctor.harvest_checks import queue_client
 from ckanext.ecologie.harvest.queue_connection import consumer_client_name
-from ckanext.ecologie.tests.helpers import call, make_dataset, run_harvest_job
+from ckanext.ecologie.tests.helpers import call, make_dataset, make_fixture_catalogue_source, run_harvest_job
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "with_extended_cli", "clean_db", "clean_index")
 
@@ -84,15 +84,7 @@ def _closed_port() -> int:
 
 
 def test_all_is_well(cli, ckan_config, fixture_server, harvest_consumers, smtp_server) -> None:
-    org = factories.Organization()
-    source = call(
-        "harvest_source_create",
-        name="catalogue-de-test",
-        title="Catalogue de test",
-        url=f"{fixture_server.url}/dcat/three-datasets.ttl",
-        source_type="dcat_rdf",
-        owner_org=org["id"],
-    )
+    _, source = make_fixture_catalogue_source(fixture_server)
     job = run_harvest_job(source["id"], harvest_consumers)
     site = ckan_config["ckan.site_id"]
     _wait_for_idle_consumers(site)

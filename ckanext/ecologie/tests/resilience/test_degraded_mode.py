@@ -9,6 +9,7 @@ import json
 import os
 import re
 import subprocess
+from urllib.parse import urlsplit
 
 import pytest
 from ckan.tests import factories
@@ -127,8 +128,8 @@ def test_a_query_cannot_pass_for_an_outage(app, own_solr, catalogue) -> None:
 
 
 @pytest.fixture
-def redis_stopped():
-    port = "6380"
+def redis_stopped(ckan_config):
+    port = str(urlsplit(ckan_config["ckan.redis.url"]).port)
     subprocess.run(["redis-cli", "-h", "127.0.0.1", "-p", port, "shutdown"], check=False, capture_output=True)
     try:
         yield
