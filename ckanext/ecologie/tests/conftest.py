@@ -9,11 +9,9 @@ from collections.abc import Iterator
 import pytest
 
 from ckanext.ecologie.organizations import types as organization_types
-from ckanext.ecologie.tests.helpers import FIXTURES, FileServer, HarvestConsumers
+from ckanext.ecologie.tests.helpers import FIXTURES, ROOT, FileServer, HarvestConsumers
 from ckanext.ecologie.tests.resilience.solr import OwnSolr
 from ckanext.ecologie.themes import store
-
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 
 # Plugins whose tables come from their own alembic migrations.
 MIGRATED_PLUGINS = ("activity", "harvest", "ecologie")

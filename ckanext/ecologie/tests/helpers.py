@@ -147,4 +147,5 @@ def make_dataset(**fields: Any) -> dict[str, Any]:
     return factories.Dataset(**fields)
 
 
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))  # the project
 CORPUS = os.path.join(FIXTURES, "corpus")  # public catalogue samples: see its README.md
