@@ -29,8 +29,8 @@ class BouquetItem(tk.BaseModel):
     label = Column(UnicodeText, nullable=False)
     purpose = Column(UnicodeText, nullable=False, default="")
     availability = Column(UnicodeText, nullable=False)
-    # The dataset outlives nothing here: a purged dataset leaves the item,
-    # with its id gone and `dataset_removed` set.
+    # The item outlives its dataset: purging the dataset empties package_id
+    # (the foreign key) and sets `dataset_removed` (bouquets/lifecycle.py).
     package_id = Column(UnicodeText, ForeignKey("package.id", ondelete="SET NULL"))
     uri = Column(UnicodeText)
     group = Column(UnicodeText)

@@ -2,9 +2,10 @@
 
 ckanext-harvest 1.6.3's Redis consumers wait on `BLPOP` with no timeout and
 count on the socket to block. redis-py 8, which CKAN 2.12 pins, gives every
-socket a 5 second timeout by default, so an idle `gather-consumer` or
-`fetch-consumer` dies with "Timeout reading from socket" five seconds after
-its queue empties (ckan/ckanext-harvest#581, open). Until a release of
+socket a 5 second timeout by default: each empty wait times out, redis-py
+retries with back-off, and an idle `gather-consumer` or `fetch-consumer` dies
+with "Timeout reading from socket" about a minute after its queue empties
+(63 s measured; ckan/ckanext-harvest#581, open). Until a release of
 ckanext-harvest fixes it, the harvest queue's Redis clients are built
 without a socket timeout, as they were before redis-py 8.
 
