@@ -51,7 +51,7 @@ def label(type_id: str) -> str:
 
 
 def type_of(organization_id: str | None) -> str | None:
-    global _read_at
+    global _types, _read_at
     if not organization_id:
         return None
     now = time.monotonic()
@@ -59,9 +59,11 @@ def type_of(organization_id: str | None) -> str | None:
         rows = model.Session.query(model.Group.id, model.Group.extras[EXTRA_KEY].astext).filter(
             model.Group.is_organization.is_(True), model.Group.extras.has_key(EXTRA_KEY)
         )
+        fresh = {group_id: value for group_id, value in rows}
         with _lock:
-            _types.clear()
-            _types.update({group_id: value for group_id, value in rows})
+            # one assignment: readers on other threads see the old dict or the
+            # new one, never one half filled
+            _types = fresh
             _read_at = now
     return _types.get(organization_id)
 
