@@ -16,7 +16,7 @@ from ckan import authz
 from ckan.types import Context
 
 from ckanext.ecologie.access import policy
-from ckanext.ecologie.discussions.model import DiscussionPost
+from ckanext.ecologie.discussions.model import DiscussionPost, DiscussionThread
 
 
 def subject(subject_id: str | None) -> model.Package:
@@ -24,6 +24,20 @@ def subject(subject_id: str | None) -> model.Package:
     if package is None or package.state != "active" or package.type not in ("dataset", "bouquet"):
         raise tk.ObjectNotFound(tk._("Dataset not found"))
     return package
+
+
+def thread(thread_id: object) -> DiscussionThread:
+    found = model.Session.get(DiscussionThread, str(thread_id or ""))
+    if found is None:
+        raise tk.ObjectNotFound(tk._("Discussion not found"))
+    return found
+
+
+def post(post_id: object) -> DiscussionPost:
+    found = model.Session.get(DiscussionPost, str(post_id or ""))
+    if found is None:
+        raise tk.ObjectNotFound(tk._("Message not found"))
+    return found
 
 
 def may_read(context: Context, package: model.Package) -> bool:

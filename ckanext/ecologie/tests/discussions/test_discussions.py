@@ -172,6 +172,43 @@ def test_authors_edit_for_a_while_moderators_hide_and_delete(place) -> None:
     assert call_action("ecologie_discussion_list", context=_as(place["admin"]), subject_id=place["dataset"]["id"]) == []
 
 
+def _may(place: dict, who: str, action: str, **data) -> bool:
+    context = {"user": place[who]["name"], "model": model}
+    try:
+        return tk.check_access(action, context, data)
+    except tk.NotAuthorized:
+        return False
+
+
+def test_check_access_gives_the_answer_of_the_action(place) -> None:
+    """Templates ask check_access whether to show a button: the auth
+    functions carry the rules, so its answer is the action's."""
+    thread = _open(place)
+    first = thread["posts"][0]["id"]
+    private = make_dataset(owner_org=place["org"]["id"], private=True)
+    who_may = {
+        who: (
+            _may(place, who, "ecologie_discussion_create", subject_id=private["id"]),
+            _may(place, who, "ecologie_discussion_edit", post_id=first),
+            _may(place, who, "ecologie_discussion_close", thread_id=thread["id"]),
+            _may(place, who, "ecologie_discussion_delete", post_id=first),
+        )
+        for who in ("admin", "member", "author", "other")
+    }
+    assert who_may == {
+        "admin": (True, False, True, True),
+        "member": (True, False, False, False),
+        "author": (False, True, False, False),
+        "other": (False, False, False, False),
+    }
+    sysadmin = factories.Sysadmin()
+    context = {"user": sysadmin["name"], "model": model}
+    with pytest.raises(tk.NotAuthorized):  # not even a sysadmin changes someone's words
+        tk.check_access("ecologie_discussion_edit", context, {"post_id": first})
+    with pytest.raises(tk.ObjectNotFound):
+        tk.check_access("ecologie_discussion_reply", _as(place["other"]), {"thread_id": "no-such-thread"})
+
+
 def test_thread_counts_on_pages_and_search(app, place) -> None:
     _open(place)
     _open(place, title="Autre question")
