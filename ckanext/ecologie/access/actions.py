@@ -12,6 +12,7 @@ from ckan.types import Context, DataDict
 from ckanext.ecologie.access import grants, notify, policy, visibility
 from ckanext.ecologie.access.model import AccessAudit, AccessGrant, AccessRequest
 from ckanext.ecologie.access.rights import RESTRICTED
+from ckanext.ecologie.dataservices import DATASERVICE  # APIs have access rights as datasets do
 
 MAX_REASON = 2000
 DECISIONS = ("approve", "deny")
@@ -63,7 +64,7 @@ def _user(name_or_id: str) -> model.User:
 
 def _package(package_id: str, field: str = "package_id") -> model.Package:
     package = model.Package.get(package_id)
-    if package is None or package.state != "active" or package.type != "dataset":
+    if package is None or package.state != "active" or package.type not in ("dataset", DATASERVICE):
         raise tk.ValidationError({field: [tk._("Dataset not found")]})
     return package
 

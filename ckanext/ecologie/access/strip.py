@@ -30,6 +30,9 @@ SAFE_RESOURCE_FIELDS = frozenset(
         "datastore_active",
     }
 )
+# Package fields that give the data as resource URLs do: an API's endpoint
+# (dataservices). Shown, stored in the JSON copies and indexed as extras.
+DATA_FIELDS = frozenset({"endpoint_url"})
 RESTRICTED_FLAG = "access_restricted"
 ADDRESS = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+")
 
@@ -66,13 +69,25 @@ def strip_resource(resource: dict[str, Any]) -> dict[str, Any]:
 def strip_dataset(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     """In place, as after_dataset_show expects; also returns it."""
     pkg_dict["resources"] = [strip_resource(resource) for resource in pkg_dict.get("resources") or []]
+    for name in DATA_FIELDS:
+        pkg_dict.pop(name, None)
+    if isinstance(pkg_dict.get("extras"), list):
+        pkg_dict["extras"] = [
+            item for item in pkg_dict["extras"] if not (isinstance(item, dict) and item.get("key") in DATA_FIELDS)
+        ]
     pkg_dict[RESTRICTED_FLAG] = True
     return pkg_dict
 
 
 def is_index_url_field(name: str) -> bool:
-    """Solr fields built from resources that may hold their URLs."""
-    return name in ("res_url", "urls", "download_url") or name.startswith("res_extras_")
+    """Solr fields built from resources that may hold their URLs, and the
+    data fields (with their `extras_` copy)."""
+    return (
+        name in ("res_url", "urls", "download_url")
+        or name.startswith("res_extras_")
+        or name in DATA_FIELDS
+        or name.removeprefix("extras_") in DATA_FIELDS
+    )
 
 
 def strip_index_document(document: dict[str, Any]) -> dict[str, Any]:
