@@ -17,7 +17,7 @@ from typing import Any
 import ckan.model as model
 
 from ckanext.ecologie.search_index import reindex_with
-from ckanext.ecologie.themes.classifier import Classifier, classifier_for, dcat_theme_uris
+from ckanext.ecologie.themes.classifier import Classifier, classifier_for
 from ckanext.ecologie.themes.store import get_taxonomy
 from ckanext.ecologie.themes.validators import CLASSIFIER, EDITOR, stored_themes
 
@@ -110,7 +110,14 @@ def _classify_batch(batch: list[str], classifier: Classifier, summary: Summary, 
         if before and extras.get("themes_origin") == EDITOR:
             summary.kept_editor += 1
             continue
-        found = classifier.classify(package.title or "", tags.get(package.id, []), _theme_uris(extras)).themes
+        stored = {
+            "title": package.title,
+            "notes": package.notes,
+            "tags": tags.get(package.id, []),
+            "theme": extras.get("theme"),
+            "theme_labels": extras.get("theme_labels"),
+        }
+        found = classifier.classify_dataset(stored).themes
         if not found:
             summary.unclassified += 1
         elif found == before:
@@ -129,7 +136,3 @@ def _classify_batch(batch: list[str], classifier: Classifier, summary: Summary, 
             package.extras = extras
             changed[package.id] = found
     return changed
-
-
-def _theme_uris(extras: dict[str, str]) -> list[str]:
-    return dcat_theme_uris({"theme": extras.get("theme")})

@@ -1,13 +1,15 @@
-"""`ckan ecologie themes load|classify`."""
+"""`ckan ecologie themes load|classify|evaluate`."""
 
 from __future__ import annotations
 
+import json
 import os
 
 import ckan.model as model
 import click
 
-from ckanext.ecologie.themes import bulk, defaults, skos, store
+from ckanext.ecologie.themes import bulk, defaults, evaluate, skos, store
+from ckanext.ecologie.themes.classifier import classifier_for
 from ckanext.ecologie.themes.taxonomy import DATASET, SCHEMES
 
 
@@ -73,3 +75,25 @@ def classify(all_datasets: bool, source: str | None, dataset: str | None, dry_ru
         f"{summary.unclassified} unclassified, {summary.kept_editor} kept as set by an editor "
         f"({len(summary.changes)} {verb} written)."
     )
+
+
+@themes.command("evaluate")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def evaluate_command(file: str, as_json: bool) -> None:
+    """Precision and recall of the automatic classification, overall and per
+    concept, on a file of hand-labelled records (YAML, see
+    tests/fixtures/corpus/themes-labelled.yaml)."""
+    taxonomy = store.get_taxonomy(DATASET)
+    with open(file, encoding="utf-8") as stream:
+        text = stream.read()
+    try:
+        records = evaluate.load_labelled(text, taxonomy)
+    except evaluate.LabelledFileError as error:
+        raise click.ClickException(f"{file}: {error}") from error
+    result = evaluate.evaluate(classifier_for(taxonomy), records)
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        return
+    for line in evaluate.report_lines(result):
+        click.echo(line)

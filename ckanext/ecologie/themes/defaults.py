@@ -50,18 +50,47 @@ def with_bouquet_mapping(taxonomy: Taxonomy) -> Taxonomy:
 
 @dataclass(frozen=True)
 class InspireEntry:
+    """An INSPIRE theme or ISO topic category: `ecospheres`, the concepts it
+    means on its own; `candidates`, (concept id, cue) pairs, a concept it may
+    mean when the record's text matches the cue (see inspire-themes.yaml)."""
+
     code: str
     uri: str
     labels: dict[str, str]
     ecospheres: tuple[str, ...]
+    candidates: tuple[tuple[str, str], ...] = ()
 
 
 @functools.cache
 def inspire_entries() -> tuple[InspireEntry, ...]:
     """The 34 INSPIRE themes and the ISO 19115 topic categories."""
     data = _yaml("inspire-themes.yaml")
+    cues = data["cues"]
     entries = []
     for section in ("inspire_themes", "topic_categories"):
         for code, item in data[section].items():
-            entries.append(InspireEntry(code, item["uri"], dict(item["labels"]), tuple(item["ecospheres"] or ())))
+            candidates = tuple((concept_id, cues[concept_id]) for concept_id in item.get("candidates") or ())
+            entries.append(
+                InspireEntry(code, item["uri"], dict(item["labels"]), tuple(item["ecospheres"] or ()), candidates)
+            )
     return tuple(entries)
+
+
+@dataclass(frozen=True)
+class VocabularyEntry:
+    """Our additions to a concept's vocabulary (classifier-vocabulary.yaml)."""
+
+    keywords: tuple[str, ...] = ()
+    title_patterns: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+
+@functools.cache
+def classifier_vocabulary() -> dict[str, VocabularyEntry]:
+    concepts = _yaml("classifier-vocabulary.yaml")["concepts"]
+    return {
+        concept_id: VocabularyEntry(
+            tuple(item.get("keywords") or ()), tuple(item.get("title_patterns") or ()), tuple(item.get("ignore") or ())
+        )
+        for concept_id, item in concepts.items()
+    }

@@ -79,6 +79,15 @@ def test_inspire_mapping_covers_the_34_themes_with_known_concepts() -> None:
     assert len(themes) == 34
     taxonomy = shipped(DATASET)
     assert all(concept_id in taxonomy for entry in entries for concept_id in entry.ecospheres)
+    assert all(concept_id in taxonomy for entry in entries for concept_id, _cue in entry.candidates)
+    # the themes the issue found over-assigned mean nothing without the text
+    by_code = {entry.code: entry for entry in entries}
+    assert [by_code[code].ecospheres for code in ("ef", "us", "af", "planningCadastre")] == [()] * 4
+
+
+def test_our_vocabulary_names_known_concepts() -> None:
+    taxonomy = shipped(DATASET)
+    assert sorted(concept_id for concept_id in defaults.classifier_vocabulary() if concept_id not in taxonomy) == []
 
 
 def test_a_small_scheme_reads_labels_hierarchy_and_alt_labels() -> None:
