@@ -6,7 +6,10 @@ from __future__ import annotations
 import os
 
 import yaml
+from ckan.common import CKANConfig
 from ckan.config.declaration import Declaration, Key
+
+from ckanext.ecologie.harvest.licences import REGISTER_URL
 
 DECLARATION_FILE = os.path.join(os.path.dirname(__file__), "config_declaration.yaml")
 
@@ -16,7 +19,11 @@ CORE_DEFAULTS = {
     "ckan.locale_default": "fr",
     "ckan.locales_offered": ["fr", "en"],
     "ckan.site_title": "Catalogue de la transition écologique",
+    # French licences (Licence Ouverte...), with what the harvest matches
+    "licenses_group_url": REGISTER_URL,
 }
+# Left empty by `ckan generate config`, as CKAN's own default: empty is unset.
+EMPTY_IS_UNSET = ("licenses_group_url",)
 
 
 def declare(declaration: Declaration, key: Key) -> None:
@@ -26,3 +33,10 @@ def declare(declaration: Declaration, key: Key) -> None:
         option = declaration.get(name)
         if option is not None:
             option.set_default(default)
+
+
+def fill_empty(config: CKANConfig) -> None:
+    """Our default for the options of EMPTY_IS_UNSET an ini file left empty."""
+    for name in EMPTY_IS_UNSET:
+        if not config.get(name):
+            config[name] = CORE_DEFAULTS[name]

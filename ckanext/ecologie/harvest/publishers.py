@@ -1,11 +1,14 @@
 """Publisher of a harvested record -> CKAN organisation: a configured mapping
-(the source's, then the portal's file), else an organisation named after the
-publisher, created with the source's organisation type when absent."""
+(the source's, then the portal's file, by URI or name), else an organisation
+named after the publisher's name, created with the source's organisation
+type when absent. A publisher known only by a URI (an API contact, a
+directory entry) names no organisation: the record stays in the source's."""
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from typing import Any
 
@@ -20,6 +23,8 @@ from ckanext.ecologie.harvest.locks import advisory_lock
 log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
+# Addresses a catalogue may put where a name belongs: URI, e-mail, blank node.
+_NOT_A_NAME = re.compile(r"[a-z][a-z0-9+.-]*://\S*|(?:urn|mailto|tel):\S*|[^@\s]+@[^@\s]+|_:\S*", re.IGNORECASE)
 _portal_mapping: tuple[str, float, dict[str, dict[str, str]]] | None = None
 
 
@@ -77,15 +82,25 @@ def _create(name: str, title: str, organization_type: str | None, uri: str | Non
         return created["id"]
 
 
+def publisher_name(value: str | None) -> str | None:
+    """The publisher's name, or None when the value is an address instead."""
+    name = (value or "").strip()
+    return name if name and not _NOT_A_NAME.fullmatch(name) else None
+
+
 def organization_for(name: str | None, uri: str | None, config: SourceConfig, fallback: str | None) -> str | None:
     """The id of the record's organisation; `fallback` (the source's owner)
-    when the record names no publisher or the source keeps its own."""
-    if not config.publishers_to_organizations or not (name or uri):
-        return fallback
+    when the record names no publisher (a URI alone is no name) or the
+    source keeps its own."""
+    name = publisher_name(name)
     keys = [key for key in (uri, name) if key]
+    if not config.publishers_to_organizations or not keys:
+        return fallback
     entry = _lookup(config.publisher_mapping, keys) or _lookup(portal_mapping(), keys)
+    if not entry and not name:
+        return fallback
     organization_type = (entry or {}).get("type") or config.organization_type
-    org_name = entry["organization"] if entry else munge_title_to_name(name or uri or "")[:100].strip("-")
+    org_name = entry["organization"] if entry else munge_title_to_name(name or "")[:100].strip("-")
     if not org_name:
         return fallback
     title = name or org_name
