@@ -1,4 +1,5 @@
 """Packaging for ckanext-ecologie."""
+
 from setuptools import find_namespace_packages, setup
 
 with open("README.md", encoding="utf-8") as readme:
@@ -34,6 +35,7 @@ setup(
         ],
         "ckan.rdf.profiles": [
             "dcat_ap_fr = ckanext.ecologie.dcat.profile:DcatApFrProfile",
+            "dcat_us_1_1 = ckanext.ecologie.dcat.dcat_us:DcatUsProfile",
         ],
     },
 )

@@ -37,6 +37,10 @@ from ckanext.ecologie.bouquets import schema as bouquet_schema
 from ckanext.ecologie.bouquets import search as bouquet_search
 from ckanext.ecologie.bouquets.views import bouquets as bouquets_blueprint
 from ckanext.ecologie.chains import merge_auth, one_each
+from ckanext.ecologie.dataservices import DATASERVICE
+from ckanext.ecologie.dataservices import helpers as dataservice_helpers
+from ckanext.ecologie.dataservices import schema as dataservice_schema
+from ckanext.ecologie.dataservices import search as dataservice_search
 from ckanext.ecologie.discussions import actions as discussion_actions
 from ckanext.ecologie.discussions import auth as discussion_auth
 from ckanext.ecologie.discussions.views import about_html
@@ -95,14 +99,16 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         public_paths.no_empty_public_path(config)
+        config_defaults.fill_empty(config)
         ui_assets.register()
         keep_harvest_queues_blocking()
 
-    # IDatasetForm: datasets and bouquets; `validate` picks the bouquet
-    # schema, and the templates below pick the bouquet pages, by type.
+    # IDatasetForm: datasets, bouquets and dataservices (APIs); `validate`
+    # picks the bouquet and dataservice schemas, and the templates below pick
+    # their pages, by type.
 
     def package_types(self) -> list[str]:
-        return ["dataset", BOUQUET]
+        return ["dataset", BOUQUET, DATASERVICE]
 
     def is_fallback(self) -> bool:
         return False
@@ -126,6 +132,8 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
                     default.create_package_schema() if action == "package_create" else default.update_package_schema()
                 )
             )
+        if data_dict.get("type") == DATASERVICE:
+            schema = dataservice_schema.for_action(schema, action)
         data, errors = tk.navl_validate(data_dict, schema, context)
         errors.update(harvest_ownership.refused_update(context, data, action))
         return data, errors
@@ -149,6 +157,8 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
         pkg_dict.update(access_surfaces.index_fields(pkg_dict))
         if pkg_dict.get("type") == BOUQUET:
             pkg_dict.update(bouquet_search.index_fields(pkg_dict))
+        if pkg_dict.get("type") == DATASERVICE:
+            dataservice_search.index_document(pkg_dict)
         return pkg_dict
 
     def after_dataset_delete(self, context: Any, pkg_dict: dict[str, Any]) -> None:
@@ -164,6 +174,7 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
 
     def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
         search_params = bouquet_search.exclude_from_dataset_searches(search_params)
+        search_params = dataservice_search.exclude_from_dataset_searches(search_params)
         return search.restrict_to_universe(search_params)
 
     def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]) -> dict[str, Any]:
@@ -251,6 +262,7 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
             **theme_helpers.get_helpers(),
             **access_helpers.get_helpers(),
             **bouquet_helpers.get_helpers(),
+            **dataservice_helpers.get_helpers(),
             "ecologie_about_html": about_html,
             **ui_helpers.get_helpers(),
             **harvest_report.get_helpers(),

@@ -26,7 +26,7 @@ from ckanext.ecologie.harvest.enrich import SourceInfo
 from ckanext.ecologie.harvest.fetch import XML_TYPES, Fetcher, FetchError
 from ckanext.ecologie.harvest.gather import Page, SourceError
 from ckanext.ecologie.harvest.iso import dataset_from_iso
-from ckanext.ecologie.harvest.records import Record, RecordError, identifier_of
+from ckanext.ecologie.harvest.records import Record, RecordError, identifier_of, is_uri
 
 GMD = "http://www.isotc211.org/2005/gmd"
 CSW = "http://www.opengis.net/cat/csw/2.0.2"
@@ -183,7 +183,7 @@ class EcologieCswHarvester(EcologieHarvesterMixin, HarvesterBase):
                         "id": md.identifier or "",
                     }
                 )
-                candidates, dataset = dataset_from_iso(md, record_url)
+                candidates, dataset = dataset_from_iso(md, element, record_url)
             except Exception as error:  # one broken record must not stop the page
                 yield RecordError(_file_identifier(element), str(error))
                 continue
@@ -191,7 +191,15 @@ class EcologieCswHarvester(EcologieHarvesterMixin, HarvesterBase):
             if identifier is None:
                 yield RecordError(dataset.get("title") or "?", tk._("The record has no identifier"))
             else:
-                yield Record(identifier, dataset)
+                yield Record(identifier, dataset, _former_identifier(md, source.id))
+
+
+def _former_identifier(md: MD_Metadata, source_id: str) -> str | None:
+    """The identifier pipeline version 1 gave an ISO record: its first
+    citation code that is a URI, else its fileIdentifier within the source
+    (codes were not joined to their codeSpace)."""
+    codes = [code for code in md.identification[0].uricode or [] if is_uri(code)]
+    return identifier_of(codes, source_id, md.identifier)
 
 
 def _file_identifier(element: etree._Element) -> str:

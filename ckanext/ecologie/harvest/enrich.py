@@ -4,17 +4,16 @@ spatial and temporal coverage, contact point, provenance and link back."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlparse
 
 from ckanext.ecologie.access import harvest_hook as access_harvest
 from ckanext.ecologie.access.fields import MAX_REASON_LENGTH
-from ckanext.ecologie.harvest import formats, licences, publishers
+from ckanext.ecologie.harvest import formats, geometry, junk, licences, publishers
 from ckanext.ecologie.harvest.config import SourceConfig
 from ckanext.ecologie.harvest.ownership import Reach
-from ckanext.ecologie.harvest.records import extra, set_extra
+from ckanext.ecologie.harvest.records import extra, first_uri, set_extra
 from ckanext.ecologie.themes import harvest_hook as theme_harvest
 
 
@@ -28,26 +27,32 @@ class SourceInfo:
 
 
 def _licence(dataset: dict[str, Any]) -> None:
+    """An id of the site's licence register; `notspecified` for a licence
+    it does not know (a raw id would show as is, and never as open)."""
     found = licences.normalise(
         [dataset.get("license_id"), dataset.get("license_url"), dataset.get("license_title"), extra(dataset, "license")]
     )
     dataset.pop("license_url", None)
     dataset.pop("license_title", None)
     set_extra(dataset, "license", None)
-    dataset["license_id"] = found or dataset.get("license_id") or "notspecified"
+    dataset["license_id"] = found or "notspecified"
 
 
 def _spatial(dataset: dict[str, Any]) -> None:
-    """Keep a GeoJSON geometry only when it parses: a broken one would make
-    the record fail validation elsewhere (ckanext-spatial)."""
-    spatial = extra(dataset, "spatial")
-    if spatial:
-        try:
-            geometry = json.loads(spatial)
-        except ValueError:
-            geometry = None
-        if not isinstance(geometry, dict) or "type" not in geometry:
-            set_extra(dataset, "spatial", None)
+    """Keep a GeoJSON geometry only when it is one of longitudes and
+    latitudes (geometry.checked): a broken one (NaN, projected coordinates)
+    would break whatever reads the field (ckanext-spatial, maps)."""
+    for key in ("spatial", "spatial_bbox", "spatial_centroid"):
+        value = extra(dataset, key)
+        if value:
+            set_extra(dataset, key, geometry.dumps(geometry.from_geojson(value)))
+
+
+def _uri(dataset: dict[str, Any]) -> None:
+    """A record's URI only when it is one: GeoNetwork writes relative ones,
+    or two joined by a space. (Its pages were chosen by its harvester, the
+    portal's own address dropped by junk.scrub.)"""
+    set_extra(dataset, "uri", first_uri(extra(dataset, "uri")))
 
 
 def _file_name(url: str) -> str:
@@ -75,7 +80,8 @@ def _contact(dataset: dict[str, Any]) -> None:
 
 def organization_of(dataset: dict[str, Any], source: SourceInfo, config: SourceConfig) -> str | None:
     """The source's organisation, or, for a source trusted by the sources
-    file with its publishers', the record's publisher's."""
+    file with its publishers', the record's publisher's: by its name, never
+    by its URI alone (publishers.organization_for)."""
     if not source.reach.publishers:
         return source.owner_org
     return publishers.organization_for(
@@ -96,8 +102,10 @@ def enrich(
     if existing_id:
         dataset["id"] = existing_id
     dataset["owner_org"] = owner_org
+    junk.scrub(dataset)
     _licence(dataset)
     _spatial(dataset)
+    _uri(dataset)
     _resources(dataset)
     _contact(dataset)
     set_extra(dataset, "harvest_identifier", identifier)

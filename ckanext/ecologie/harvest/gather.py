@@ -90,6 +90,7 @@ class _Gathering:
             )
         self.seen.update(records)
         self.seen.update(doubled)
+        self._carry_over(records)
         stored = self._stored(list(records), list(doubled))
         hashes = {identifier: content_hash(record.dataset, self.hash_context) for identifier, record in records.items()}
         object_ids = []
@@ -157,6 +158,39 @@ class _Gathering:
                 current=False,
             )
         )
+
+    def _carry_over(self, records: dict[str, Record]) -> None:
+        """Records this source holds under a former identifier (the mapping
+        changed how it identifies them) keep their dataset: their row takes
+        the new identifier, instead of a new dataset being made and the old
+        one planned for deletion."""
+        source_id = self.job.source_id
+        formers = {
+            record.former_identifier: identifier
+            for identifier, record in records.items()
+            if record.former_identifier and record.former_identifier != identifier
+        }
+        if not formers:
+            return
+        held = {
+            identifier
+            for (identifier,) in model.Session.query(HarvestRecord.identifier).filter(
+                HarvestRecord.source_id == source_id,
+                HarvestRecord.identifier.in_(list(formers) + list(formers.values())),
+            )
+        }
+        for former, identifier in formers.items():
+            if former not in held or identifier in held:
+                continue
+            model.Session.query(HarvestRecord).filter_by(source_id=source_id, identifier=former).update(
+                {"identifier": identifier}, synchronize_session=False
+            )
+            # its current object too: ckanext-harvest finds a dataset's source through it
+            model.Session.query(HarvestObject).filter(
+                HarvestObject.harvest_source_id == source_id,
+                HarvestObject.guid == former,
+                HarvestObject.current.is_(True),
+            ).update({"guid": identifier}, synchronize_session=False)
 
     def _stored(self, identifiers: list[str], also_seen: list[str]) -> dict[str, tuple[str, str]]:
         """Hash and dataset of this source's known records of the page (active

@@ -85,20 +85,26 @@ def _package_of(
 
 def _merge_resources(dataset: dict[str, Any], existing: dict[str, Any], source_id: str) -> None:
     """Resources of other sources (and added by hand) stay; this source's
-    are replaced, keeping the ids of those whose URL did not change."""
-    by_url = {
-        res.get("url"): res for res in existing.get("resources") or [] if res.get(RESOURCE_SOURCE_KEY) == source_id
-    }
+    are replaced, keeping the ids of those whose address and layer did not
+    change (an OGC service lists many layers behind one address)."""
+
+    def key(res: dict[str, Any]) -> tuple[Any, Any]:
+        return res.get("url"), res.get("layer") or None
+
+    previous: dict[tuple[Any, Any], list[dict[str, Any]]] = {}
+    for res in existing.get("resources") or []:
+        if res.get(RESOURCE_SOURCE_KEY) == source_id:
+            previous.setdefault(key(res), []).append(res)
     for resource in dataset.get("resources") or []:
         resource[RESOURCE_SOURCE_KEY] = source_id
-        previous = by_url.pop(resource.get("url"), None)
-        if previous:
-            resource["id"] = previous["id"]
-    urls = {resource.get("url") for resource in dataset.get("resources") or []}
+        same = previous.get(key(resource))
+        if same:  # in their order, for several resources of one key
+            resource["id"] = same.pop(0)["id"]
+    keys = {key(resource) for resource in dataset.get("resources") or []}
     others = [
         res
         for res in existing.get("resources") or []
-        if res.get(RESOURCE_SOURCE_KEY) != source_id and not (res.get("url") and res.get("url") in urls)
+        if res.get(RESOURCE_SOURCE_KEY) != source_id and not (res.get("url") and key(res) in keys)
     ]
     dataset["resources"] = (dataset.get("resources") or []) + others
 

@@ -1,6 +1,7 @@
 """RDF pages read safely: XML checked by the hardened parser first, JSON-LD
-refused when it would fetch a remote context, then ckanext-dcat's parser with
-the DCAT-AP-FR profile."""
+with the remote contexts we ship put in place (jsonld_contexts) and refused
+when it would fetch any other, then ckanext-dcat's parser with the DCAT-AP-FR
+and DCAT-US profiles."""
 
 from __future__ import annotations
 
@@ -12,11 +13,11 @@ import ckan.plugins.toolkit as tk
 from ckanext.dcat.processors import RDFParser
 from lxml import etree
 
-from ckanext.ecologie.harvest import safexml
+from ckanext.ecologie.harvest import jsonld_contexts, safexml
 
 log = logging.getLogger(__name__)
 
-PROFILES = ["euro_dcat_ap_3", "dcat_ap_fr"]
+PROFILES = ["euro_dcat_ap_3", "dcat_ap_fr", "dcat_us_1_1"]
 
 # media type (or per-source `rdf_format`) -> rdflib format
 FORMATS = {
@@ -63,7 +64,21 @@ def _is_reference(value: Any) -> bool:
     return isinstance(value, list) and any(isinstance(item, str) for item in value)
 
 
-def parse(body: bytes, rdf_format: str, max_bytes: int) -> RDFParser:
+def _without_empty_values(node: Any) -> Any:
+    """JSON-LD without its empty strings: an empty literal says nothing, and
+    an empty address (DCAT-US feeds write `"downloadURL": ""`) would be read
+    as the address of the page itself."""
+    if isinstance(node, list):
+        return [_without_empty_values(item) for item in node if item != ""]
+    if isinstance(node, dict):
+        return {key: _without_empty_values(value) for key, value in node.items() if key.startswith("@") or value != ""}
+    return node
+
+
+def parse(body: bytes, rdf_format: str, max_bytes: int, base: str | None = None) -> RDFParser:
+    """`base`: the page's address, against which relative addresses in it
+    resolve (without one, rdflib resolves them against the working directory
+    of the process, as file:// addresses)."""
     parser = RDFParser(profiles=PROFILES)
     if rdf_format == "xml":
         try:
@@ -78,14 +93,18 @@ def parse(body: bytes, rdf_format: str, max_bytes: int) -> RDFParser:
             document = json.loads(body)
         except ValueError as error:
             raise RDFPageError(tk._("Malformed JSON-LD: {error}").format(error=error)) from None
-        if _remote_context(document):
+        readable = _without_empty_values(jsonld_contexts.substitute(document))
+        if _remote_context(readable):
             raise RDFPageError(tk._("The JSON-LD refers to a remote context, which is not fetched"))
+        if readable != document:
+            body = json.dumps(readable, ensure_ascii=False).encode("utf-8")
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as error:
         raise RDFPageError(tk._("The page is not UTF-8: {error}").format(error=error)) from None
     try:
-        parser.parse(text, _format=rdf_format)
+        # the graph's own parse, as RDFParser.parse does, with the base it cannot pass
+        parser.g.parse(data=text, format=rdf_format, publicID=base)
     except Exception as error:  # rdflib's parsers raise many kinds of errors
         # their messages quote the page, which the job report would show to
         # anyone: the log keeps them

@@ -12,13 +12,16 @@ from typing import Any
 
 # Bump when the mapping or the enrichment changes: every record is then
 # imported again once instead of being skipped as unchanged.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 
 
 @dataclass
 class Record:
     identifier: str
     dataset: dict[str, Any]
+    # what an earlier version of the mapping identified this record by: its
+    # dataset is kept, under the new identifier (gather.py)
+    former_identifier: str | None = None
 
 
 @dataclass
@@ -44,7 +47,22 @@ def set_extra(dataset: dict[str, Any], key: str, value: Any) -> None:
 
 
 def is_uri(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith(("http://", "https://", "urn:"))
+    """An absolute http(s) or urn URI: whitespace never belongs to one."""
+    return (
+        isinstance(value, str)
+        and value.startswith(("http://", "https://", "urn:"))
+        and len(value) > len("urn:")
+        and not any(char.isspace() for char in value)
+    )
+
+
+def first_uri(value: Any) -> str | None:
+    """The URI a value holds: itself, or its first word when a catalogue
+    wrote two addresses in one (GeoNetwork joins URIs with a space)."""
+    if not isinstance(value, str):
+        return None
+    words = value.split()
+    return words[0] if words and is_uri(words[0]) else None
 
 
 def identifier_of(candidates: list[Any], source_id: str, local_id: Any) -> str | None:

@@ -41,6 +41,19 @@ FORMATS = [
     ("text/csv", "", "CSV"),
     ("", "https://example.test/ows?SERVICE=WFS&REQUEST=GetCapabilities", "WFS"),
     ("MapInfo TAB", "", "MapInfo TAB"),
+    # CKAN's names (unified_resource_format) for what CKAN knows
+    ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "", "XLSX"),
+    (
+        "https://www.iana.org/assignments/media-types/application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "",
+        "XLSX",
+    ),
+    ("ESRI Shapefile (SHP)", "", "SHP"),
+    ("http://publications.europa.eu/resource/authority/file-type/GEOJSON", "", "GeoJSON"),
+    ("", "https://example.test/tables.xlsx", "XLSX"),
+    ("OGC:WMTS", "https://example.test/wmts?SERVICE=WMTS&REQUEST=GetCapabilities", "WMTS"),
+    ("OGC Web Feature Service", "https://example.test/ows", "WFS"),
+    ("GPKG", "", "GPKG"),
 ]
 
 
