@@ -271,6 +271,7 @@ def _table(scores: dict[str, FixtureScore]) -> str:
     lines.append(f"| **all** | {records} | {checked} | {right} | {100 * right / checked:.0f} |")
     lines += ["", "| field | checked | right |", "|---|---|---|"]
     lines += [f"| {key} | {fields[key]} | {fields_right[key]} |" for key in sorted(fields)]
+    lines += ["", "Wrong:", ""] + [f"- {fixture}: {item}" for fixture, score in scores.items() for item in score.wrong]
     return "\n".join(lines) + "\n"
 
 

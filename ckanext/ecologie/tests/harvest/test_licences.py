@@ -41,7 +41,12 @@ CORPUS_LICENCES = [
         None,
     ),
     ("dcat/geonetwork.xml", "No conditions apply to access and use.", None),
-    ("dcat/datara--5a26b0f6-0ccf-46ad-ac58-734054b91977.rdf.xml", "Ayant droit IGN Bénéficiaires du RGE", None),
+    # reserved to the holders of the RGE (IGN) licence: not open
+    (
+        "dcat/datara--5a26b0f6-0ccf-46ad-ac58-734054b91977.rdf.xml",
+        "Ayant droit IGN Bénéficiaires du RGE",
+        "other-closed",
+    ),
     ("dcat/udata.xml", "License Not Specified", "notspecified"),
     (
         "csw/geonetwork-dcat-page-3.xml",
