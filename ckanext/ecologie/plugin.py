@@ -12,7 +12,7 @@ from ckan.lib.plugins import DefaultTranslation
 from ckan.types import Schema
 from ckanext.dcat.interfaces import IDCATRDFHarvester
 
-from ckanext.ecologie import cli, config_defaults, dataset_schema
+from ckanext.ecologie import cli, config_defaults, dataset_schema, search_types
 from ckanext.ecologie.access import actions as access_actions
 from ckanext.ecologie.access import activities as access_activities
 from ckanext.ecologie.access import auth as access_auth
@@ -173,8 +173,7 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
         pkg_dict["discussion_count"] = discussion_actions.thread_count(pkg_dict["id"])
 
     def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
-        search_params = bouquet_search.exclude_from_dataset_searches(search_params)
-        search_params = dataservice_search.exclude_from_dataset_searches(search_params)
+        search_params = search_types.exclude_unless_asked(search_params, (BOUQUET, DATASERVICE))
         return search.restrict_to_universe(search_params)
 
     def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]) -> dict[str, Any]:

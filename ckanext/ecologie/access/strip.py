@@ -66,24 +66,52 @@ def strip_resource(resource: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
+def _data_addresses(values: list[Any]) -> list[str]:
+    """The data fields' values, as compared with other fields' values."""
+    return [value.strip().rstrip("/").lower() for value in values if isinstance(value, str) and value.strip()]
+
+
+def _holds(value: Any, addresses: list[str]) -> bool:
+    if isinstance(value, str):
+        lowered = value.lower()
+        return any(address in lowered for address in addresses)
+    if isinstance(value, list):
+        return any(_holds(item, addresses) for item in value)
+    return False
+
+
 def strip_dataset(pkg_dict: dict[str, Any]) -> dict[str, Any]:
-    """In place, as after_dataset_show expects; also returns it."""
+    """In place, as after_dataset_show expects; also returns it. The data
+    fields go, and so does any other field holding their value: catalogues
+    publish an API with its endpoint as its URI, identifier and page too."""
     pkg_dict["resources"] = [strip_resource(resource) for resource in pkg_dict.get("resources") or []]
-    for name in DATA_FIELDS:
-        pkg_dict.pop(name, None)
-    if isinstance(pkg_dict.get("extras"), list):
+    extras = pkg_dict.get("extras") if isinstance(pkg_dict.get("extras"), list) else []
+    addresses = _data_addresses(
+        [pkg_dict.pop(name, None) for name in DATA_FIELDS]
+        + [item.get("value") for item in extras if isinstance(item, dict) and item.get("key") in DATA_FIELDS]
+    )
+    if extras:
         pkg_dict["extras"] = [
-            item for item in pkg_dict["extras"] if not (isinstance(item, dict) and item.get("key") in DATA_FIELDS)
+            item
+            for item in extras
+            if not (isinstance(item, dict) and (item.get("key") in DATA_FIELDS or _holds(item.get("value"), addresses)))
         ]
+    for key in [key for key, value in pkg_dict.items() if key not in ("extras", "resources")]:
+        if _holds(pkg_dict[key], addresses):
+            pkg_dict[key] = [] if isinstance(pkg_dict[key], list) else ""
     pkg_dict[RESTRICTED_FLAG] = True
     return pkg_dict
+
+
+RESOURCE_INDEX_FIELDS = frozenset({"res_url", "urls", "download_url"})
+JSON_COPIES = ("data_dict", "validated_data_dict")
 
 
 def is_index_url_field(name: str) -> bool:
     """Solr fields built from resources that may hold their URLs, and the
     data fields (with their `extras_` copy)."""
     return (
-        name in ("res_url", "urls", "download_url")
+        name in RESOURCE_INDEX_FIELDS
         or name.startswith("res_extras_")
         or name in DATA_FIELDS
         or name.removeprefix("extras_") in DATA_FIELDS
@@ -96,6 +124,12 @@ def strip_index_document(document: dict[str, Any]) -> dict[str, Any]:
     the stored JSON copies stay whole for authorised users and are stripped
     at search time."""
     url_fields = [name for name in document if is_index_url_field(name)]
+    data = _data_addresses([document.get(name) for name in url_fields if name.removeprefix("extras_") in DATA_FIELDS])
+    # other fields holding a data field's value go too; the stored JSON
+    # copies stay (stripped at search time)
+    holding = [
+        name for name, value in document.items() if name not in url_fields + list(JSON_COPIES) and _holds(value, data)
+    ]
     # CKAN indexes one list per resource field, in the resources' order
     columns = [document[name] for name in url_fields if isinstance(document[name], list)]
     for position, name in enumerate(document.get("res_name") or []):
@@ -103,7 +137,7 @@ def strip_index_document(document: dict[str, Any]) -> dict[str, Any]:
         document["res_name"][position] = safe_name(name, addresses)
     if isinstance(document.get("res_description"), list):
         document["res_description"] = [safe_description(text) for text in document["res_description"]]
-    for name in url_fields:
+    for name in url_fields + holding:
         del document[name]
     return document
 
@@ -125,7 +159,7 @@ def strip_search_result(result: dict[str, Any]) -> dict[str, Any]:
     """A package_search result: a dataset dict, or the fields asked by `fl`."""
     if "resources" in result:
         strip_dataset(result)
-    for key in ("data_dict", "validated_data_dict"):
+    for key in JSON_COPIES:
         if key in result:
             result[key] = strip_json_copy(result[key])
     for name in [name for name in result if is_index_url_field(name)]:

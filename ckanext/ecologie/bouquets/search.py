@@ -1,16 +1,14 @@
-"""Bouquets in the search index, their facets, and keeping them out of
-dataset searches unless asked for by type."""
+"""Bouquets in the search index and their facets (search_types.py keeps
+them out of dataset searches)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from sqlalchemy import and_, or_
 
-from ckanext.ecologie.bouquets import BOUQUET
 from ckanext.ecologie.bouquets.model import BouquetItem
 from ckanext.ecologie.themes.store import get_taxonomy
 from ckanext.ecologie.themes.taxonomy import BOUQUET as BOUQUET_SCHEME
@@ -54,16 +52,6 @@ def public_item_labels(bouquet_id: str) -> Any:
             )
         )
     )
-
-
-ASKED_FOR_BOUQUETS = re.compile(r"dataset_type:(\([^)]*\bbouquet\b|\"?bouquet\b)")
-
-
-def exclude_from_dataset_searches(search_params: dict[str, Any]) -> dict[str, Any]:
-    asked = f"{search_params.get('fq') or ''} {search_params.get('q') or ''} {search_params.get('fq_list') or ''}"
-    if not ASKED_FOR_BOUQUETS.search(asked):
-        search_params["fq"] = f"{search_params.get('fq') or ''} -dataset_type:{BOUQUET}".strip()
-    return search_params
 
 
 def facet_titles(facets: dict[str, Any]) -> dict[str, Any]:

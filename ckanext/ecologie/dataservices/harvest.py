@@ -15,16 +15,15 @@ from collections.abc import Iterator
 from importlib.metadata import entry_points
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 from rdflib import Graph
 from rdflib.namespace import DCAT, RDF
 from rdflib.term import Node, URIRef
 
 from ckanext.ecologie.dataservices import DATASERVICE
-from ckanext.ecologie.harvest import junk
 from ckanext.ecologie.harvest.enrich import SourceInfo
 from ckanext.ecologie.harvest.rdf import PROFILES
-from ckanext.ecologie.harvest.records import Record, RecordError, extra, first_uri, identifier_of, is_uri, set_extra
+from ckanext.ecologie.harvest.rdf_records import catalogue_roots, record_of
+from ckanext.ecologie.harvest.records import Record, RecordError, is_uri
 
 PROFILE_ENTRY_POINTS = "ckan.rdf.profiles"
 
@@ -94,23 +93,12 @@ def service_records(parser: Any, source: SourceInfo, identifiers: dict[str, str]
     dataset records. Identifier and links are chosen as for datasets
     (harvest/dcat.py)."""
     graph = parser.g
-    roots = [source.url, junk.site_root(source.url)]
+    roots = catalogue_roots(source)
     for node in record_nodes(graph):
         dataset = read_service(graph, node, bool(getattr(parser, "compatibility_mode", False)))
-        uri = first_uri(extra(dataset, "uri"))
-        identifier = identifier_of(
-            [extra(dataset, "identifier"), uri],
-            source.id,
-            extra(dataset, "identifier") or uri or extra(dataset, "uri"),
-        )
-        if not identifier:
-            yield RecordError(dataset.get("title") or "?", tk._("The record has no identifier"))
-            continue
-        dataset.pop("name", None)
-        links = [value for value in (dataset.get("url"), uri) if junk.usable_link(value, roots)]
-        dataset["url"] = links[0] if links else ""
-        set_extra(dataset, "source_record_url", links[0] if links else None)
-        served = _served(graph, node, identifiers)
-        if served:
-            dataset["served_datasets"] = served
-        yield Record(identifier, dataset)
+        record = record_of(dataset, source, roots)
+        if isinstance(record, Record):
+            served = _served(graph, node, identifiers)
+            if served:
+                dataset["served_datasets"] = served
+        yield record

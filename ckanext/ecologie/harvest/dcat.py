@@ -14,41 +14,29 @@ from ckanext.dcat.interfaces import IDCATRDFHarvester
 from ckanext.harvest.model import HarvestJob
 
 from ckanext.ecologie.dataservices.harvest import service_records
-from ckanext.ecologie.harvest import junk, rdf
+from ckanext.ecologie.harvest import rdf
 from ckanext.ecologie.harvest.base import EcologieHarvesterMixin, hash_context
 from ckanext.ecologie.harvest.config import Checkers, SourceConfig, one_of
 from ckanext.ecologie.harvest.enrich import SourceInfo
 from ckanext.ecologie.harvest.fetch import FetchError
 from ckanext.ecologie.harvest.gather import Page, SourceError
 from ckanext.ecologie.harvest.pages import ReadPage, page_digest, recall
-from ckanext.ecologie.harvest.records import Record, RecordError, extra, first_uri, identifier_of, set_extra
+from ckanext.ecologie.harvest.rdf_records import catalogue_roots, record_of
+from ckanext.ecologie.harvest.records import Record, RecordError, extra
 
 
 def dataset_records(parser: Any, source: SourceInfo) -> Iterator[Record | RecordError]:
     """Records of a parsed RDF graph (also used for CSW answers in DCAT):
     its datasets, then its APIs (dataservices/harvest.py)."""
     identifiers: dict[str, str] = {}  # dataset URI -> identifier, for the APIs serving them
-    roots = [source.url, junk.site_root(source.url)]  # the catalogue's own pages are no record's
+    roots = catalogue_roots(source)
     for dataset in parser.datasets():
-        uri = first_uri(extra(dataset, "uri"))
-        identifier = identifier_of(
-            [extra(dataset, "identifier"), uri],
-            source.id,
-            extra(dataset, "identifier") or uri or extra(dataset, "uri"),
-        )
-        if not identifier:
-            yield RecordError(dataset.get("title") or "?", tk._("The record has no identifier"))
-            continue
-        dataset.pop("name", None)
-        # ckanext-dcat puts blank node ids in `url` and `uri`: links back need
-        # addresses a reader can open (junk.usable_link)
-        links = [value for value in (dataset.get("url"), uri) if junk.usable_link(value, roots)]
         for resource in dataset.get("resources") or []:
             resource.pop("distribution_ref", None)  # ckanext-dcat's node id, for its profiles only
-        dataset["url"] = links[0] if links else ""
-        set_extra(dataset, "source_record_url", links[0] if links else None)
-        identifiers[extra(dataset, "uri") or identifier] = identifier
-        yield Record(identifier, dataset)
+        record = record_of(dataset, source, roots)
+        if isinstance(record, Record):
+            identifiers[extra(dataset, "uri") or record.identifier] = record.identifier
+        yield record
     yield from service_records(parser, source, identifiers)
 
 

@@ -60,6 +60,14 @@ def portal(app) -> Portal:
             "access_rights": "restricted",
             "access_reason_category": "h",
             "authorization_request_url": REQUEST_URL,
+            # as catalogues publish APIs: the endpoint is also the record's
+            # URI, identifier and page (udata.xml, bnodes.xml)
+            "url": ENDPOINT,
+            "extras": [
+                {"key": "uri", "value": ENDPOINT},
+                {"key": "identifier", "value": ENDPOINT.rstrip("/")},
+                {"key": "source_record_url", "value": ENDPOINT + "?format=json"},
+            ],
         },
         world.tokens["member"],
     )
