@@ -95,8 +95,16 @@ def usable_link(value: Any, roots: Iterable[str] = ()) -> bool:
     return _page_key(value) not in {_page_key(root) for root in roots if root}
 
 
+def is_portal_address(value: Any, portal: str | None) -> bool:
+    """A value that is an address of the portal itself, and nothing else (a
+    text that mentions one is a text)."""
+    return isinstance(value, str) and _URL.fullmatch(value.strip()) is not None and names_portal(value, portal)
+
+
 def is_junk(value: Any, portal: str | None = None) -> bool:
-    return is_blank_node_id(value) or names_portal(value, portal)
+    """`portal` None: blank-node ids only (a resource on the portal's own
+    host is a resource)."""
+    return is_blank_node_id(value) or (portal is not None and is_portal_address(value, portal))
 
 
 def _clean(value: Any, portal: str | None) -> tuple[Any, bool]:
@@ -133,8 +141,9 @@ def _clean(value: Any, portal: str | None) -> tuple[Any, bool]:
 
 
 def scrub(dataset: dict[str, Any]) -> None:
-    """In place: every blank-node id and every value naming the portal
-    itself, in the dataset's fields, extras and resources, dropped."""
+    """In place: every blank-node id (fields, extras, resources) and every
+    field or extra that is the portal's own address (where ckanext-dcat puts
+    `ckan.site_url`), dropped."""
     portal = portal_netloc() or ""
     for key in list(dataset):
         if key in ("extras", "resources"):
@@ -153,7 +162,7 @@ def scrub(dataset: dict[str, Any]) -> None:
         dataset["extras"] = extras
     resources = []
     for resource in dataset.get("resources") or []:
-        cleaned, _ = _clean(resource, portal)
+        cleaned, _ = _clean(resource, None)
         resources.append(cleaned)
     if "resources" in dataset:
         dataset["resources"] = resources

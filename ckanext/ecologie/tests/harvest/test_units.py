@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ckanext.ecologie.harvest import formats, licences, safexml
+from ckanext.ecologie.harvest import formats, junk, licences, safexml
 from ckanext.ecologie.harvest.config import load
 from ckanext.ecologie.harvest.fetch import Fetcher, FetchError
 from ckanext.ecologie.harvest.records import content_hash, identifier_of
@@ -131,3 +131,37 @@ def test_rdf_xml_in_its_declared_encoding() -> None:
     assert dataset["title"] == "Qualité de l'air"
     with pytest.raises(rdf.RDFPageError):
         rdf.parse("<http://a> <http://b> «c» .".encode("iso-8859-1"), "turtle", 10_000)
+
+
+def test_scrub_drops_blank_node_ids_and_the_portal_address_only() -> None:
+    """ckanext-dcat puts `ckan.site_url` where a record has no homepage:
+    that goes, as blank-node ids do; a text mentioning the portal and a
+    resource on the portal's host are kept (test.ini's site is test.ckan.net)."""
+    dataset = {
+        "title": "Stations",
+        "notes": "Voir aussi http://test.ckan.net/dataset/stations-2020.",
+        "url": "http://test.ckan.net",
+        "extras": [
+            {"key": "homepage", "value": "http://test.ckan.net/"},
+            {"key": "conforms_to", "value": '["N0123456789abcdef0123456789abcdef", "https://example.org/norme"]'},
+            {"key": "theme", "value": "https://example.org/theme"},
+        ],
+        "resources": [
+            {"url": "http://test.ckan.net/geoserver/wfs", "name": "WFS", "distribution_ref": "_:b0"},
+            {"url": "https://example.org/f.csv", "name": "N0123456789abcdef0123456789abcdef"},
+        ],
+    }
+    junk.scrub(dataset)
+    assert dataset == {
+        "title": "Stations",
+        "notes": "Voir aussi http://test.ckan.net/dataset/stations-2020.",
+        "url": "",
+        "extras": [
+            {"key": "conforms_to", "value": '["https://example.org/norme"]'},
+            {"key": "theme", "value": "https://example.org/theme"},
+        ],
+        "resources": [
+            {"url": "http://test.ckan.net/geoserver/wfs", "name": "WFS"},
+            {"url": "https://example.org/f.csv"},
+        ],
+    }
