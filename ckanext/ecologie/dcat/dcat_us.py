@@ -102,7 +102,8 @@ class DcatUsProfile(RDFProfile):
                 resource["format"] = service
 
     def _access(self, dataset_dict: dict[str, Any], dataset_ref: Node, level: str) -> None:
-        if level not in ACCESS_LEVELS or extra(dataset_dict, "access_rights"):
+        # dcat_ap_fr, listed before, may have set them (top level) from dct:accessRights
+        if level not in ACCESS_LEVELS or dataset_dict.get("access_rights") or extra(dataset_dict, "access_rights"):
             return
         set_extra(dataset_dict, "access_rights", ACCESS_LEVELS[level])
         rights = self._object_value(dataset_ref, DCT.rights)
