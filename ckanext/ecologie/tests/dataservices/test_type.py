@@ -130,3 +130,49 @@ def test_the_page_of_a_dataservice(app) -> None:
     assert "API de la qualité de l&#39;air" in page
     assert f'href="{ENDPOINT}"' in page and f'href="{DOCUMENTATION}"' in page
     assert '<h2 class="h4">API</h2>' in page
+
+
+def test_an_editor_creates_and_edits_an_api_in_one_page(app) -> None:
+    """The form asks for the endpoint (no resource stage: the endpoint is
+    the API's data), and keeps it when the API is edited."""
+    editor = factories.User()
+    organization = factories.Organization(users=[{"name": editor["name"], "capacity": "editor"}])
+    headers = {"Authorization": factories.APIToken(user=editor["name"])["token"]}
+    form = app.get("/dataservice/new", headers=headers)
+    assert form.status_code == 200
+    assert 'name="endpoint_url"' in form.get_data(as_text=True)
+    assert 'name="_ckan_phase"' not in form.get_data(as_text=True)
+
+    fields = {
+        "title": "API des stations",
+        "name": "api-des-stations",
+        "notes": "Stations de mesure",
+        "endpoint_url": ENDPOINT,
+        "endpoint_description": DOCUMENTATION,
+        "owner_org": organization["id"],
+        "access_rights": "open",
+        "save": "",
+    }
+    created = app.post("/dataservice/new", data=fields, headers=headers, follow_redirects=False)
+    assert created.status_code == 302, created.get_data(as_text=True)[:2000]
+    shown = call("package_show", id="api-des-stations")
+    assert (shown["type"], shown["state"], shown["endpoint_url"]) == ("dataservice", "active", ENDPOINT)
+
+    edit = app.get("/dataservice/edit/api-des-stations", headers=headers).get_data(as_text=True)
+    assert f'value="{ENDPOINT}"' in edit
+    updated = app.post(
+        "/dataservice/edit/api-des-stations",
+        data={**fields, "title": "API des stations de mesure"},
+        headers=headers,
+        follow_redirects=False,
+    )
+    assert updated.status_code == 302, updated.get_data(as_text=True)[:2000]
+    shown = call("package_show", id="api-des-stations")
+    assert (shown["title"], shown["endpoint_url"]) == ("API des stations de mesure", ENDPOINT)
+
+    refused = app.post("/dataservice/new", data={**fields, "name": "sans-point", "endpoint_url": ""}, headers=headers)
+    assert refused.status_code == 200
+    assert '<p class="fr-error-text error-block" id="field-endpoint-url-error">Valeur manquante</p>' in (
+        refused.get_data(as_text=True)
+    )
+    assert call("package_search", fq="name:sans-point +dataset_type:dataservice")["count"] == 0
