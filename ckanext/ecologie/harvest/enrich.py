@@ -35,7 +35,7 @@ def _licence(dataset: dict[str, Any]) -> None:
     dataset.pop("license_url", None)
     dataset.pop("license_title", None)
     set_extra(dataset, "license", None)
-    dataset["license_id"] = found or "notspecified"
+    dataset["license_id"] = found or licences.NOT_SPECIFIED
 
 
 def _spatial(dataset: dict[str, Any]) -> None:

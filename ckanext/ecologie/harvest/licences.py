@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 REGISTER_FILE = os.path.join(os.path.dirname(__file__), "data", "licences.json")
 # CKAN opens a file:// URL by dropping the scheme: a plain absolute path.
 REGISTER_URL = "file://" + REGISTER_FILE
+NOT_SPECIFIED = "notspecified"
 
 _URL = re.compile(r"[a-z][a-z0-9+.-]*://[^\s<>\"']+")
 _URL_END = ".,;:)]}"
@@ -125,8 +126,9 @@ def normalise(values: Iterable[str | None]) -> str | None:
     generic one ("not specified", "other") only when no value names a
     licence itself (ckanext-dcat reads an empty `dct:license` as the
     register's entry without a url)."""
-    found = [match(str(value)) for value in values if value]
+    found = [licence_id for licence_id in (match(str(value)) for value in values if value) if licence_id]
     generic = _index().generic
-    return next((licence_id for licence_id in found if licence_id and licence_id not in generic), None) or next(
-        (licence_id for licence_id in found if licence_id), None
-    )
+    # a licence named, else an "other" one stated, else "not specified"
+    named = [licence_id for licence_id in found if licence_id not in generic]
+    stated = [licence_id for licence_id in found if licence_id != NOT_SPECIFIED]
+    return (named or stated or found or [None])[0]
