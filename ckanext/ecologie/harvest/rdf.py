@@ -77,8 +77,8 @@ def _without_empty_values(node: Any) -> Any:
 
 def parse(body: bytes, rdf_format: str, max_bytes: int, base: str | None = None) -> RDFParser:
     """`base`: the page's address, against which relative addresses in it
-    resolve (without one, rdflib resolves them against the working directory
-    of the process, as file:// addresses)."""
+    resolve (without one, rdflib resolves a JSON-LD page's against the
+    working directory of the process, as file:// addresses)."""
     parser = RDFParser(profiles=PROFILES)
     if rdf_format == "xml":
         try:
