@@ -260,7 +260,7 @@ def _table(scores: dict[str, FixtureScore]) -> str:
     lines = ["| shape | records | fields checked | right | % |", "|---|---|---|---|---|"]
     for shape, score in sorted(by_shape.items()):
         checked, right = sum(score.checked.values()), sum(score.right.values())
-        lines.append(f"| {shape} | {score.records} | {checked} | {right} | {100 * right / checked:.0f} |")
+        lines.append(f"| {shape} | {score.records} | {checked} | {right} | {100 * right / checked:.1f} |")
     fields: Counter[str] = Counter()
     fields_right: Counter[str] = Counter()
     for score in scores.values():
@@ -268,7 +268,7 @@ def _table(scores: dict[str, FixtureScore]) -> str:
         fields_right.update(score.right)
     checked, right = sum(fields.values()), sum(fields_right.values())
     records = sum(score.records for score in scores.values())
-    lines.append(f"| **all** | {records} | {checked} | {right} | {100 * right / checked:.0f} |")
+    lines.append(f"| **all** | {records} | {checked} | {right} | {100 * right / checked:.1f} |")
     lines += ["", "| field | checked | right |", "|---|---|---|"]
     lines += [f"| {key} | {fields[key]} | {fields_right[key]} |" for key in sorted(fields)]
     lines += ["", "Wrong:", ""] + [f"- {fixture}: {item}" for fixture, score in scores.items() for item in score.wrong]
