@@ -8,9 +8,10 @@ with the INSPIRE registry's LimitationsOnPublicAccess codes.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import ckan.plugins.toolkit as tk
+
+from ckanext.ecologie.text import fold
 
 OPEN = "open"
 OPEN_WITH_ACCOUNT = "open_with_account"
@@ -67,11 +68,6 @@ def category_label(category: str | None) -> str:
     )
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
 _ARTICLE = re.compile(r"(?:article\s*)?13[._ ]?1[._ ]?\(?([a-h])\)?(?![a-z])")
 _NO_RESTRICTION = (
     "nolimitations",
@@ -92,7 +88,7 @@ def from_limitations(values: list[str]) -> tuple[str, str | None] | None:
     restricted: list[str] = []
     unrestricted = False
     for value in values:
-        folded = _fold(value)
+        folded = fold(value)
         found = _ARTICLE.search(folded.replace("inspire_directive_article", "article "))
         if found:
             restricted.append(found.group(1))

@@ -4,7 +4,6 @@ dozens of WMS, WMTS and WFS layers behind one GetCapabilities address)."""
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -13,6 +12,7 @@ from lxml import etree
 
 from ckanext.ecologie.harvest import formats
 from ckanext.ecologie.harvest.iso_xml import NS, Value, find, find_all, value_of
+from ckanext.ecologie.text import fold
 
 ONLINE = "gmd:distributionInfo//gmd:CI_OnlineResource"
 FORMAT_NAMES = (
@@ -34,8 +34,7 @@ class Link:
 
 
 def _fold(text: str | None) -> str:
-    decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    return fold(text or "")
 
 
 def _links(md: etree._Element) -> list[Link]:

@@ -17,12 +17,13 @@ import html
 import logging
 import os
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import ckan.model as model
+
+from ckanext.ecologie.text import fold
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +48,7 @@ _cache: tuple[Any, _Index] | None = None
 
 
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join("".join(char for char in decomposed if not unicodedata.combining(char)).split())
+    return " ".join(fold(text).split())
 
 
 def _url_key(url: str) -> str:

@@ -22,13 +22,13 @@ from __future__ import annotations
 import json
 import logging
 import re
-import unicodedata
 import urllib.parse
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ckanext.ecologie.text import fold as text_fold
 from ckanext.ecologie.themes.defaults import InspireEntry, VocabularyEntry
 from ckanext.ecologie.themes.taxonomy import Taxonomy
 
@@ -39,8 +39,7 @@ APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
 
 def fold(text: str) -> str:
     """Lower case, no accents, typographic apostrophes made plain."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(APOSTROPHES).casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    return text_fold(text.translate(APOSTROPHES))
 
 
 def normalize(text: str) -> str:
