@@ -29,6 +29,7 @@ setup(
         "ckan.plugins": [
             "ecologie = ckanext.ecologie.plugin:EcologiePlugin",
             "ecologie_proconnect = ckanext.ecologie.plugin:ProConnectPlugin",
+            "ecologie_organizations = ckanext.ecologie.plugin:OrganizationsPlugin",
             "ecologie_dcat_harvester = ckanext.ecologie.harvest.dcat:EcologieDcatHarvester",
             "ecologie_csw_harvester = ckanext.ecologie.harvest.csw:EcologieCswHarvester",
             "ecologie_udata_harvester = ckanext.ecologie.harvest.udata:EcologieUdataHarvester",
@@ -36,6 +37,7 @@ setup(
         "ckan.rdf.profiles": [
             "dcat_ap_fr = ckanext.ecologie.dcat.profile:DcatApFrProfile",
             "dcat_us_1_1 = ckanext.ecologie.dcat.dcat_us:DcatUsProfile",
+            "ecologie_bouquet = ckanext.ecologie.dcat.bouquet:BouquetProfile",
         ],
     },
 )

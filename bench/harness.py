@@ -24,7 +24,13 @@ ROOT = os.path.dirname(HERE)
 BIN = os.path.dirname(sys.executable)
 CKAN = os.path.join(BIN, "ckan")
 PORT = 8790
-OUR_PLUGINS = ("ecologie", "ecologie_dcat_harvester", "ecologie_csw_harvester", "ecologie_udata_harvester")
+OUR_PLUGINS = (
+    "ecologie",
+    "ecologie_organizations",
+    "ecologie_dcat_harvester",
+    "ecologie_csw_harvester",
+    "ecologie_udata_harvester",
+)
 
 
 def write_configs() -> dict[str, str]:

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 PORTAL_PORT=${PORTAL_PORT:-5000}
 DEMO_PORT=${DEMO_PORT:-8766}
-PLUGINS="ecologie ecologie_proconnect harvest ckan_harvester dcat dcat_rdf_harvester activity datastore image_view ecologie_dcat_harvester ecologie_csw_harvester ecologie_udata_harvester"
+PLUGINS="ecologie ecologie_proconnect ecologie_organizations harvest ckan_harvester dcat dcat_rdf_harvester activity datastore image_view ecologie_dcat_harvester ecologie_csw_harvester ecologie_udata_harvester"
 CKAN=".venv/bin/ckan"
 
 die() { echo "error: $*" >&2; exit 1; }
@@ -54,6 +54,7 @@ tools/migrate.sh dev.ini >.local/logs/dev-db-upgrade.log 2>&1 \
 echo "[dev] database migrated"
 
 tools/services.sh consumers dev.ini
+tools/services.sh worker dev.ini
 tools/services.sh mail-sink
 
 # The demo files are served only while they are harvested.

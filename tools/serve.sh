@@ -27,6 +27,7 @@ port_open "$PORTAL_PORT" && die "port $PORTAL_PORT is taken (a portal already ru
     || die "building the web assets failed: see .local/logs/serve-assets.log"
 
 tools/services.sh consumers dev.ini
+tools/services.sh worker dev.ini
 tools/services.sh mail-sink
 
 export CKAN_INI="$PWD/dev.ini" PORTAL_PORT

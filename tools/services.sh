@@ -217,6 +217,16 @@ start_consumers() {  # start_consumers INI
     say "harvest gather and fetch consumers running (logs in .local/logs/)"
 }
 
+# The background job worker: every e-mail leaves through it
+# (ckanext/ecologie/mail.py), so that no request waits on the mail server.
+start_worker() {  # start_worker INI
+    local ini=$1
+    pid_alive "$RUN/jobs-worker.pid" && return
+    nohup "$ROOT/.venv/bin/ckan" -c "$ini" jobs worker >"$LOGS/jobs-worker.log" 2>&1 &
+    echo $! >"$RUN/jobs-worker.pid"
+    say "background job worker running (log in .local/logs/jobs-worker.log)"
+}
+
 # E-mails of `make dev` (access requests, discussions, feedback) are kept in
 # .local/logs/mail.log instead of being sent.
 start_mail_sink() {
@@ -249,6 +259,9 @@ case "${1:-}" in
     consumers)
         start_consumers "${2:?usage: services.sh consumers INI}"
         ;;
+    worker)
+        start_worker "${2:?usage: services.sh worker INI}"
+        ;;
     mail-sink)
         start_mail_sink
         ;;
@@ -256,7 +269,7 @@ case "${1:-}" in
         datastore_permissions "${2:?usage: services.sh datastore-permissions INI DATABASE}" "${3:?database}"
         ;;
     stop)
-        for name in portal gather-consumer fetch-consumer demo-files mail-sink oidc; do stop_pidfile "$name"; done
+        for name in portal gather-consumer fetch-consumer jobs-worker demo-files mail-sink oidc; do stop_pidfile "$name"; done
         stop_solr
         stop_redis
         stop_postgres
@@ -268,7 +281,7 @@ case "${1:-}" in
         oidc_ready && echo "openid connect provider: up (http://127.0.0.1:$OIDC_PORT/proconnect)" || echo "openid connect provider: down"
         ;;
     *)
-        echo "usage: $0 start|stop|status|consumers INI" >&2
+        echo "usage: $0 start|stop|status|consumers INI|worker INI|mail-sink" >&2
         exit 2
         ;;
 esac

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.util import Retry
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -103,14 +104,16 @@ class GuardedAdapter(HTTPAdapter):
         return host_params, pool_kwargs
 
 
-def session(allow_private: bool) -> requests.Session:
-    """A requests session whose every request goes through the guard."""
+def session(allow_private: bool, retries: Retry | None = None) -> requests.Session:
+    """A requests session whose every request goes through the guard;
+    `retries`: urllib3's retry policy for what the guard let through (a
+    refused address is refused before it, and not retried)."""
     guarded = requests.Session()
     # an environment proxy would make its own lookups: none is used; an
     # environment CA bundle (an intranet's authority) still is
     guarded.trust_env = False
     guarded.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
-    adapter = GuardedAdapter(allow_private)
+    adapter = GuardedAdapter(allow_private, max_retries=retries or 0)  # 0: requests' default, no retry
     guarded.mount("http://", adapter)
     guarded.mount("https://", adapter)
     return guarded

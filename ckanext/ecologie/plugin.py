@@ -7,86 +7,52 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
-from ckan.config.declaration import Declaration, Key
 from ckan.lib.plugins import DefaultTranslation
-from ckan.types import Schema
+from ckan.types import Schema, SignalMapping
 from ckanext.dcat.interfaces import IDCATRDFHarvester
 
-from ckanext.ecologie import cli, config_defaults, dataset_schema, search_types
-from ckanext.ecologie.access import actions as access_actions
-from ckanext.ecologie.access import activities as access_activities
+from ckanext.ecologie import cli, config_defaults, dataset_schema, registry, search_types
 from ckanext.ecologie.access import auth as access_auth
-from ckanext.ecologie.access import follows as access_follows
 from ckanext.ecologie.access import harvest_hook as access_harvest
-from ckanext.ecologie.access import harvest_records as access_harvest_records
-from ckanext.ecologie.access import helpers as access_helpers
-from ckanext.ecologie.access import listings as access_listings
 from ckanext.ecologie.access import surfaces as access_surfaces
-from ckanext.ecologie.access.views import access_requests as access_blueprint
-from ckanext.ecologie.agents import admin_changes as agent_admin_changes
 from ckanext.ecologie.agents import passwords as agent_passwords
 from ckanext.ecologie.agents import views as proconnect_views
 from ckanext.ecologie.agents.views import proconnect as proconnect_blueprint
 from ckanext.ecologie.bouquets import BOUQUET
-from ckanext.ecologie.bouquets import actions as bouquet_actions
-from ckanext.ecologie.bouquets import auth as bouquet_auth
-from ckanext.ecologie.bouquets import helpers as bouquet_helpers
 from ckanext.ecologie.bouquets import labels as bouquet_labels
 from ckanext.ecologie.bouquets import lifecycle as bouquet_lifecycle
 from ckanext.ecologie.bouquets import schema as bouquet_schema
 from ckanext.ecologie.bouquets import search as bouquet_search
-from ckanext.ecologie.bouquets.views import bouquets as bouquets_blueprint
-from ckanext.ecologie.chains import merge_auth, one_each
 from ckanext.ecologie.dataservices import DATASERVICE
-from ckanext.ecologie.dataservices import helpers as dataservice_helpers
 from ckanext.ecologie.dataservices import schema as dataservice_schema
 from ckanext.ecologie.dataservices import search as dataservice_search
 from ckanext.ecologie.discussions import actions as discussion_actions
-from ckanext.ecologie.discussions import auth as discussion_auth
-from ckanext.ecologie.discussions.views import about_html
-from ckanext.ecologie.discussions.views import discussions as discussions_blueprint
-from ckanext.ecologie.hardening import actions as hardening_actions
-from ckanext.ecologie.hardening import auth as hardening_auth
 from ckanext.ecologie.hardening import proxies, public_paths
-from ckanext.ecologie.hardening.pages import error_pages
 from ckanext.ecologie.harvest import ownership as harvest_ownership
-from ckanext.ecologie.harvest import report as harvest_report
-from ckanext.ecologie.harvest import source_auth
 from ckanext.ecologie.harvest.queue_connection import keep_harvest_queues_blocking
-from ckanext.ecologie.health.views import health as health_blueprint
-from ckanext.ecologie.organizations import actions as organization_actions
-from ckanext.ecologie.organizations import helpers as organization_helpers
-from ckanext.ecologie.resilience.answers import degraded as degraded_blueprint
-from ckanext.ecologie.themes import actions as theme_actions
-from ckanext.ecologie.themes import auth as theme_auth
+from ckanext.ecologie.organizations import indexing as organization_indexing
+from ckanext.ecologie.organizations import required as organizations_required
+from ckanext.ecologie.organizations import schema as organization_schema
 from ckanext.ecologie.themes import harvest_hook, search
-from ckanext.ecologie.themes import helpers as theme_helpers
-from ckanext.ecologie.themes.views import themes as themes_blueprint
 from ckanext.ecologie.ui import assets as ui_assets
-from ckanext.ecologie.ui import helpers as ui_helpers
 
 
+@tk.blanket.config_declarations(config_defaults.declare)
+@tk.blanket.actions(registry.actions)
+@tk.blanket.auth_functions(registry.auth_functions)
+@tk.blanket.helpers(registry.helpers)
+@tk.blanket.blueprints(registry.BLUEPRINTS)
+@tk.blanket.cli(cli.get_commands)
 class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslation):
-    p.implements(p.IConfigDeclaration)
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
     p.implements(p.IDatasetForm)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IFacets, inherit=True)
-    p.implements(p.IActions)
-    p.implements(p.IAuthFunctions)
-    p.implements(p.IBlueprint)
-    p.implements(p.IClick)
-    p.implements(p.ITemplateHelpers)
     p.implements(p.IFiles, inherit=True)
     p.implements(p.IPermissionLabels)
     p.implements(IDCATRDFHarvester, inherit=True)
     p.implements(p.IMiddleware, inherit=True)
-
-    # IConfigDeclaration
-
-    def declare_config_options(self, declaration: Declaration, key: Key) -> None:
-        config_defaults.declare(declaration, key)
 
     # IMiddleware
 
@@ -96,6 +62,7 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
     # IConfigurer
 
     def update_config(self, config: CKANConfig) -> None:
+        organizations_required.check_loaded()
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         public_paths.no_empty_public_path(config)
@@ -194,39 +161,6 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
     def group_facets(self, facets_dict: dict[str, Any], group_type: str, package_type: str | None) -> dict[str, Any]:
         return search.facet_titles(facets_dict, package_type or "dataset")
 
-    # IActions, IAuthFunctions
-
-    def get_actions(self) -> dict[str, Any]:
-        return one_each(
-            theme_actions.get_actions(),
-            organization_actions.get_actions(),
-            access_actions.get_actions(),
-            access_surfaces.get_actions(),
-            access_activities.get_actions() if p.plugin_loaded("activity") else {},
-            access_follows.get_actions(),
-            access_listings.get_actions(),
-            access_harvest_records.get_actions() if p.plugin_loaded("harvest") else {},
-            hardening_actions.get_actions(
-                harvest_enabled=p.plugin_loaded("harvest"),
-                sql_search_enabled=p.plugin_loaded("datastore")
-                and tk.asbool(tk.config.get("ckan.datastore.sqlsearch.enabled")),
-            ),
-            bouquet_actions.get_actions(),
-            bouquet_lifecycle.get_actions(),
-            discussion_actions.get_actions(),
-            harvest_report.get_actions() if p.plugin_loaded("harvest") else {},
-        )
-
-    def get_auth_functions(self) -> dict[str, Any]:
-        return merge_auth(
-            theme_auth.get_auth_functions(),
-            access_auth.get_auth_functions(datastore_enabled=p.plugin_loaded("datastore")),
-            bouquet_auth.get_auth_functions(),
-            source_auth.get_auth_functions() if p.plugin_loaded("harvest") else {},
-            discussion_auth.get_auth_functions(),
-            hardening_auth.get_auth_functions(harvest_enabled=p.plugin_loaded("harvest")),
-        )
-
     # IPermissionLabels: draft bouquets of an organisation for its editors
 
     def get_dataset_labels(self, dataset_obj: Any) -> list[str]:
@@ -239,34 +173,6 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
 
     def files_file_allows(self, context: Any, file: Any, operation: str) -> bool | None:
         return access_auth.file_allows(context, file, operation)
-
-    # IBlueprint, IClick, ITemplateHelpers
-
-    def get_blueprint(self) -> list[Any]:
-        return [
-            themes_blueprint,
-            access_blueprint,
-            bouquets_blueprint,
-            discussions_blueprint,
-            error_pages,
-            degraded_blueprint,
-            health_blueprint,
-        ]
-
-    def get_commands(self) -> list[Any]:
-        return cli.get_commands()
-
-    def get_helpers(self) -> dict[str, Any]:
-        return {
-            **theme_helpers.get_helpers(),
-            **access_helpers.get_helpers(),
-            **bouquet_helpers.get_helpers(),
-            **dataservice_helpers.get_helpers(),
-            "ecologie_about_html": about_html,
-            **ui_helpers.get_helpers(),
-            **harvest_report.get_helpers(),
-            **organization_helpers.get_helpers(),
-        }
 
     # IDCATRDFHarvester: access rights and classification at harvest import
 
@@ -289,29 +195,53 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
         harvest_hook.classify_for_import(dataset_dict)
 
 
+@tk.blanket.blueprints([proconnect_blueprint])
+@tk.blanket.helpers({"ecologie_password_login_for_everyone": agent_passwords.for_everyone})
+@tk.blanket.actions(registry.agent_actions)
 class ProConnectPlugin(p.SingletonPlugin):
     """`ecologie_proconnect`: agents log in with ProConnect (OpenID Connect)."""
 
     p.implements(p.IConfigurer)
-    p.implements(p.IBlueprint)
     p.implements(p.IAuthenticator, inherit=True)
-    p.implements(p.ITemplateHelpers)
-    p.implements(p.IActions)
 
     def update_config(self, config: CKANConfig) -> None:
         tk.add_template_directory(config, "agents/templates")
-
-    def get_blueprint(self) -> list[Any]:
-        return [proconnect_blueprint]
-
-    def get_helpers(self) -> dict[str, Any]:
-        return {"ecologie_password_login_for_everyone": agent_passwords.for_everyone}
-
-    def get_actions(self) -> dict[str, Any]:
-        return agent_admin_changes.get_actions()
 
     def login(self) -> Any:
         return agent_passwords.refuse_closed_accounts()
 
     def logout(self) -> Any:
         return proconnect_views.logout_at_provider()
+
+
+class OrganizationsPlugin(p.SingletonPlugin, tk.DefaultOrganizationForm):
+    """`ecologie_organizations`: the organisation's type, a field of its form
+    and of organization_create/update/show (IGroupForm). A plugin of its own
+    because IGroupForm's methods (new_template, read_template, validate...)
+    have the names of IDatasetForm's, which `ecologie` implements for
+    datasets; `ecologie` refuses to start without it."""
+
+    p.implements(p.IGroupForm)
+    p.implements(p.ISignal)
+
+    # IGroupForm: core's organisation pages and schemas, plus the type
+
+    def group_types(self) -> list[str]:
+        return ["organization"]
+
+    def is_fallback(self) -> bool:
+        return False
+
+    def create_group_schema(self) -> Schema:
+        return organization_schema.for_saving(super().create_group_schema())
+
+    def update_group_schema(self) -> Schema:
+        return organization_schema.for_saving(super().update_group_schema())
+
+    def show_group_schema(self) -> Schema:
+        return organization_schema.for_showing(super().show_group_schema())
+
+    # ISignal: datasets are faceted on their organisation's type
+
+    def get_signal_subscriptions(self) -> SignalMapping:
+        return organization_indexing.get_signal_subscriptions()

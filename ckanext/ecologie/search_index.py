@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan.lib import search
 from ckan.lib.search.common import make_connection
 from ckan.lib.search.index import PackageSearchIndex
+
+from ckanext.ecologie.batches import batches
 
 BATCH = 500
 Change = Callable[[dict[str, Any], dict[str, Any]], None]
@@ -21,11 +23,6 @@ def reindex(package_ids: Collection[str]) -> None:
         return
     search.rebuild(package_ids=package_ids, defer_commit=True, quiet=True)
     search.commit()
-
-
-def _batches(ids: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(ids), BATCH):
-        yield ids[start : start + BATCH]
 
 
 def reindex_with(package_ids: Collection[str], change: Change) -> None:
@@ -41,7 +38,7 @@ def reindex_with(package_ids: Collection[str], change: Change) -> None:
     connection = make_connection()
     indexer = PackageSearchIndex()
     site = tk.config.get("ckan.site_id")
-    for batch in _batches(ids):
+    for batch in batches(ids, BATCH):
         quoted = " OR ".join(f'"{package_id}"' for package_id in batch)
         documents = connection.search(
             q="*:*",

@@ -9,50 +9,12 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.ecologie.access import grants, notify, policy, visibility
+from ckanext.ecologie import dates
+from ckanext.ecologie.access import grants, notify, policy, schema, visibility
 from ckanext.ecologie.access.model import AccessAudit, AccessGrant, AccessRequest
 from ckanext.ecologie.access.rights import RESTRICTED
 from ckanext.ecologie.dataservices import DATASERVICE  # APIs have access rights as datasets do
-
-MAX_REASON = 2000
-DECISIONS = ("approve", "deny")
-
-
-# --- validation -------------------------------------------------------------
-
-
-def _validate(data_dict: DataDict, schema: dict[str, list[Any]], context: Context) -> dict[str, Any]:
-    data, errors = tk.navl_validate(data_dict, schema, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
-
-
-def _future_datetime(value: Any, context: Context) -> Any:
-    if value in (None, "", tk.missing):
-        return None
-    try:
-        parsed = value if isinstance(value, datetime.datetime) else datetime.datetime.fromisoformat(str(value))
-    except ValueError as error:
-        raise tk.Invalid(tk._("Give a date as YYYY-MM-DD or YYYY-MM-DDTHH:MM")) from error
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-    if parsed <= datetime.datetime.utcnow():
-        raise tk.Invalid(tk._("The end date must be in the future"))
-    return parsed
-
-
-def _reason(value: Any, context: Context) -> Any:
-    text = (value or "").strip() if isinstance(value, str) else value
-    if not text or not isinstance(text, str):
-        raise tk.Invalid(tk._("Missing value"))
-    if len(text) > MAX_REASON:
-        raise tk.Invalid(tk._("At most {count} characters").format(count=MAX_REASON))
-    return text
-
-
-def _v(name: str) -> Any:
-    return tk.get_validator(name)
+from ckanext.ecologie.validation import validated
 
 
 def _user(name_or_id: str) -> model.User:
@@ -62,9 +24,16 @@ def _user(name_or_id: str) -> model.User:
     return user
 
 
-def _package(package_id: str, field: str = "package_id") -> model.Package:
+def _package(context: Context, package_id: str, field: str = "package_id") -> model.Package:
+    """An active dataset the caller may see: a private one they may not see
+    gets the answer of an unknown one."""
     package = model.Package.get(package_id)
-    if package is None or package.state != "active" or package.type not in ("dataset", DATASERVICE):
+    if (
+        package is None
+        or package.state != "active"
+        or package.type not in ("dataset", DATASERVICE)
+        or not (policy.trusted(context) or visibility.may_see(context, package.id))
+    ):
         raise tk.ValidationError({field: [tk._("Dataset not found")]})
     return package
 
@@ -86,10 +55,6 @@ def _actor(context: Context) -> model.User:
 # --- dictization --------------------------------------------------------------
 
 
-def _iso(value: datetime.datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
 def grant_dict(record: AccessGrant) -> dict[str, Any]:
     user = model.User.get(record.user_id)
     return {
@@ -99,8 +64,8 @@ def grant_dict(record: AccessGrant) -> dict[str, Any]:
         "package_id": record.package_id,
         "organization_id": record.organization_id,
         "granted_by": record.granted_by,
-        "created": _iso(record.created),
-        "expires": _iso(record.expires),
+        "created": dates.iso(record.created),
+        "expires": dates.iso(record.expires),
         "active": record.expires is None or record.expires > datetime.datetime.utcnow(),
     }
 
@@ -117,9 +82,9 @@ def request_dict(record: AccessRequest) -> dict[str, Any]:
         "user": user.name if user else None,
         "reason": record.reason,
         "status": record.status,
-        "created": _iso(record.created),
+        "created": dates.iso(record.created),
         "decided_by": record.decided_by,
-        "decided_at": _iso(record.decided_at),
+        "decided_at": dates.iso(record.decided_at),
         "decision_reason": record.decision_reason,
     }
 
@@ -127,7 +92,7 @@ def request_dict(record: AccessRequest) -> dict[str, Any]:
 def audit_dict(record: AccessAudit) -> dict[str, Any]:
     return {
         "id": record.id,
-        "timestamp": _iso(record.timestamp),
+        "timestamp": dates.iso(record.timestamp),
         "event": record.event,
         "actor_id": record.actor_id,
         "user_id": record.user_id,
@@ -144,17 +109,11 @@ def ecologie_access_grant_create(context: Context, data_dict: DataDict) -> dict[
     """Let `user` use the data of a dataset (`package_id`) or of every dataset
     of an organisation (`organization_id`), until `expires` (optional).
     Sysadmins and admins of the owning organisation only."""
-    schema = {
-        "user": [_v("not_empty"), _v("unicode_safe")],
-        "package_id": [_v("ignore_missing"), _v("unicode_safe")],
-        "organization_id": [_v("ignore_missing"), _v("unicode_safe")],
-        "expires": [_v("ignore_missing"), _future_datetime],
-    }
-    data = _validate(data_dict, schema, context)
+    data = validated(data_dict, schema.grant_create(), context)
     if bool(data.get("package_id")) == bool(data.get("organization_id")):
         message = tk._("Give either a dataset or an organisation")
         raise tk.ValidationError({"package_id": [message], "organization_id": [message]})
-    package = _package(data["package_id"]) if data.get("package_id") else None
+    package = _package(context, data["package_id"]) if data.get("package_id") else None
     organization = _organization(data["organization_id"]) if data.get("organization_id") else None
     tk.check_access(
         "ecologie_access_grant_create",
@@ -203,16 +162,12 @@ def ecologie_access_request_create(context: Context, data_dict: DataDict) -> dic
     """Ask for the data of a restricted dataset (`package_id`), saying why
     (`reason`, required). The organisation's admins are told by e-mail."""
     tk.check_access("ecologie_access_request_create", context, data_dict)
-    schema = {"package_id": [_v("not_empty"), _v("unicode_safe")], "reason": [_reason]}
-    data = _validate(data_dict, schema, context)
-    package = _package(data["package_id"])
-    if not visibility.may_see(context, package.id):  # a private dataset: as if unknown
-        raise tk.ValidationError({"package_id": [tk._("Dataset not found")]})
+    data = validated(data_dict, schema.request_create(), context)
+    package = _package(context, data["package_id"])
     requester = _actor(context)
     if package.extras.get("access_rights") != RESTRICTED:
         raise tk.ValidationError({"package_id": [tk._("The data of this dataset is not restricted")]})
-    pkg_dict = {"id": package.id, "owner_org": package.owner_org, "access_rights": RESTRICTED}
-    if policy.viewer_for_user(requester).may_use_dataset(pkg_dict):
+    if policy.viewer_for_user(requester).may_use_dataset(policy.access_of(package)):
         raise tk.ValidationError({"package_id": [tk._("You already have access to this data")]})
     if grants.pending_request(requester.id, package.id):
         raise tk.ValidationError({"package_id": [tk._("You already asked; your request is waiting for a decision")]})
@@ -252,13 +207,7 @@ def ecologie_access_request_list(context: Context, data_dict: DataDict) -> list[
 def ecologie_access_request_decide(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Approve or deny a pending request (`id`, `decision`: approve|deny,
     `reason`: required to deny, `expires`: optional end of the grant)."""
-    schema = {
-        "id": [_v("not_empty"), _v("unicode_safe")],
-        "decision": [_v("not_empty"), _v("one_of")(list(DECISIONS))],
-        "reason": [_v("ignore_missing"), _v("unicode_safe")],
-        "expires": [_v("ignore_missing"), _future_datetime],
-    }
-    data = _validate(data_dict, schema, context)
+    data = validated(data_dict, schema.request_decide(), context)
     record = model.Session.get(AccessRequest, data["id"])
     if record is None:
         raise tk.ObjectNotFound(tk._("Access request not found"))
@@ -292,14 +241,7 @@ def ecologie_access_audit_list(context: Context, data_dict: DataDict) -> list[di
     organisations' entries."""
     tk.check_access("ecologie_access_audit_list", context, data_dict)
     actor = _actor(context)
-    schema = {
-        "limit": [_v("default")(100), _v("natural_number_validator")],
-        "offset": [_v("default")(0), _v("natural_number_validator")],
-        "package_id": [_v("ignore_missing"), _v("unicode_safe")],
-        "organization_id": [_v("ignore_missing"), _v("unicode_safe")],
-        "user": [_v("ignore_missing"), _v("unicode_safe")],
-    }
-    data = _validate(data_dict, schema, context)
+    data = validated(data_dict, schema.audit_list(), context)
     query = model.Session.query(AccessAudit)
     if not actor.sysadmin:
         query = query.filter(AccessAudit.organization_id.in_(grants.admin_organizations(actor)))
@@ -311,15 +253,3 @@ def ecologie_access_audit_list(context: Context, data_dict: DataDict) -> list[di
         query = query.filter(AccessAudit.user_id == _user(data["user"]).id)
     query = query.order_by(AccessAudit.timestamp.desc()).offset(data["offset"]).limit(min(data["limit"], 1000))
     return [audit_dict(record) for record in query]
-
-
-def get_actions() -> dict[str, Any]:
-    return {
-        "ecologie_access_grant_create": ecologie_access_grant_create,
-        "ecologie_access_grant_delete": ecologie_access_grant_delete,
-        "ecologie_access_grant_list": ecologie_access_grant_list,
-        "ecologie_access_request_create": ecologie_access_request_create,
-        "ecologie_access_request_list": ecologie_access_request_list,
-        "ecologie_access_request_decide": ecologie_access_request_decide,
-        "ecologie_access_audit_list": ecologie_access_audit_list,
-    }

@@ -9,12 +9,12 @@ import ckan.plugins.toolkit as tk
 import click
 
 from ckanext.ecologie.access import grants
+from ckanext.ecologie.contexts import site_context
 
 
 def _call(action: str, **data: Any) -> Any:
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     try:
-        return tk.get_action(action)({"user": site_user["name"]}, data)
+        return tk.get_action(action)(site_context(), data)
     except tk.ValidationError as error:
         raise click.ClickException(
             "; ".join(f"{field}: {', '.join(map(str, messages))}" for field, messages in error.error_dict.items())

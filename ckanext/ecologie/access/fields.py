@@ -15,11 +15,11 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 
 from ckanext.ecologie.access.rights import ACCESS_RIGHTS, CATEGORIES, OPEN, RESTRICTED
+from ckanext.ecologie.access.schema import MAX_REASON_LENGTH
 from ckanext.ecologie.validation import max_length
 
 MAX_AUDIENCES = 20
 MAX_AUDIENCE_LENGTH = 100
-MAX_REASON_LENGTH = 2000
 
 
 def access_rights_or_stored(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 import ckan.model as model
 from sqlalchemy import or_
 
+from ckanext.ecologie import dates
 from ckanext.ecologie.access.model import AccessAudit, AccessGrant, AccessRequest
 from ckanext.ecologie.organizations import members
 
@@ -68,7 +69,7 @@ def grant(
         package.id if package is not None else None,
         package.owner_org if package is not None else organization.id,  # type: ignore[union-attr]
         grant_id=record.id,
-        expires=expires.isoformat() if expires else None,
+        expires=dates.iso(expires),
         renewed=existing is not None,
     )
     return record
@@ -83,7 +84,7 @@ def revoke(actor_id: str | None, record: AccessGrant, event: str = "revoke") -> 
         record.package_id,
         record.organization_id or (package.owner_org if package else None),
         grant_id=record.id,
-        expires=record.expires.isoformat() if record.expires else None,
+        expires=dates.iso(record.expires),
     )
     model.Session.delete(record)
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan.common import current_user, request
+from ckan.common import request
 
 from ckanext.ecologie.access import activities
+from ckanext.ecologie.contexts import user_context
 
 HISTORY_PAGES = frozenset({"activity.package_history", "activity.resource_history"})
 
@@ -22,7 +23,7 @@ def guard() -> Any:
     activity_id = str((request.view_args or {}).get("activity_id") or "")
     if not activities.has_snapshot(activity_id):  # the page would fail reading it
         return tk.abort(404, tk._("Activity not found"))
-    context = {"user": current_user.name, "auth_user_obj": current_user}
+    context = user_context()
     visible, usable = activities.snapshot_access(context, activity_id)  # type: ignore[arg-type]
     if not visible:  # as an unknown one: a private dataset's activity exists for nobody else
         return tk.abort(404, tk._("Activity not found"))

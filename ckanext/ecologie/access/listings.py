@@ -13,7 +13,8 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Action, Context, DataDict
 from sqlalchemy import func
 
-from ckanext.ecologie.access import policy, strip, visibility
+from ckanext.ecologie.access import policy, schema, strip, visibility
+from ckanext.ecologie.validation import validated
 
 
 def _in_sight(context: Context, value_column: Any, pairs: Callable[[set[str]], Any], values: set[str]) -> set[str]:
@@ -76,14 +77,8 @@ def _everything(data_dict: DataDict) -> DataDict:
 def paging(data_dict: DataDict, context: Context, default_limit: int | None = None) -> tuple[int, int | None]:
     """`offset` and `limit` as asked (whole numbers), for paging done after
     filtering; a ValidationError names a bad one."""
-    schema = {
-        "offset": [tk.get_validator("ignore_missing"), tk.get_validator("natural_number_validator")],
-        "limit": [tk.get_validator("ignore_missing"), tk.get_validator("natural_number_validator")],
-    }
-    asked = {key: data_dict[key] for key in schema if data_dict.get(key) not in (None, "")}
-    valid, errors = tk.navl_validate(asked, schema, context)
-    if errors:
-        raise tk.ValidationError(errors)
+    asked = {key: data_dict[key] for key in ("offset", "limit") if data_dict.get(key) not in (None, "")}
+    valid = validated(asked, schema.paging(), context)
     limit = valid.get("limit")
     return int(valid.get("offset") or 0), int(limit) if limit is not None else default_limit
 

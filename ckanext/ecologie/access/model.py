@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
-
 import ckan.plugins.toolkit as tk
 from ckan.model.types import make_uuid
 from sqlalchemy import Column, DateTime, ForeignKey, Index, UnicodeText
 from sqlalchemy.dialects.postgresql import JSONB
 
-
-def _now() -> datetime.datetime:
-    return datetime.datetime.utcnow()
+from ckanext.ecologie.dates import utc_now
 
 
 class AccessGrant(tk.BaseModel):
@@ -25,7 +21,7 @@ class AccessGrant(tk.BaseModel):
     package_id = Column(UnicodeText, ForeignKey("package.id", ondelete="CASCADE"))
     organization_id = Column(UnicodeText, ForeignKey("group.id", ondelete="CASCADE"))
     granted_by = Column(UnicodeText, nullable=False)
-    created = Column(DateTime, nullable=False, default=_now)
+    created = Column(DateTime, nullable=False, default=utc_now)
     expires = Column(DateTime)
     request_id = Column(UnicodeText)
 
@@ -40,7 +36,7 @@ class AccessRequest(tk.BaseModel):
     user_id = Column(UnicodeText, ForeignKey("user.id", ondelete="CASCADE"), nullable=False)
     reason = Column(UnicodeText, nullable=False)
     status = Column(UnicodeText, nullable=False, default="pending")  # pending, approved, denied
-    created = Column(DateTime, nullable=False, default=_now)
+    created = Column(DateTime, nullable=False, default=utc_now)
     decided_by = Column(UnicodeText)
     decided_at = Column(DateTime)
     decision_reason = Column(UnicodeText)
@@ -57,7 +53,7 @@ class AccessAudit(tk.BaseModel):
     __tablename__ = "ecologie_access_audit"
 
     id = Column(UnicodeText, primary_key=True, default=make_uuid)
-    timestamp = Column(DateTime, nullable=False, default=_now)
+    timestamp = Column(DateTime, nullable=False, default=utc_now)
     # request, approve, deny, grant, revoke, expire; agents: login, member_added, member_removed
     event = Column(UnicodeText, nullable=False)
     actor_id = Column(UnicodeText)  # who did it (empty for the expiry job)

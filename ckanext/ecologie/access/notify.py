@@ -1,29 +1,15 @@
-"""E-mails about access requests, through CKAN's mailer. A mail server that
-fails is logged; it never fails the request or the decision."""
+"""E-mails about access requests, queued for the background worker
+(ckanext/ecologie/mail.py): a mail server that fails never fails the
+request or the decision."""
 
 from __future__ import annotations
 
-import logging
-
 import ckan.model as model
 import ckan.plugins.toolkit as tk
-from ckan.lib import mailer
 
+from ckanext.ecologie import mail
 from ckanext.ecologie.access.model import AccessRequest
 from ckanext.ecologie.organizations import members
-
-log = logging.getLogger(__name__)
-
-
-def _send(user: model.User, subject: str, body: str) -> bool:
-    if not user.email:
-        return False
-    try:
-        mailer.mail_user(user, subject, body)
-    except (mailer.MailerException, OSError) as error:
-        log.warning("access request e-mail to %s not sent: %s", user.name, error)
-        return False
-    return True
 
 
 def _dataset_url(package: model.Package) -> str:
@@ -31,7 +17,7 @@ def _dataset_url(package: model.Package) -> str:
 
 
 def request_created(request: AccessRequest, package: model.Package, requester: model.User) -> int:
-    """Tell the admins of the owning organisation; returns how many were mailed."""
+    """Tell the admins of the owning organisation; returns how many mails were queued."""
     admins = members.admins(package.owner_org) if package.owner_org else []
     subject = tk._("Access request for {title}").format(title=package.title)
     body = tk._(
@@ -43,7 +29,7 @@ def request_created(request: AccessRequest, package: model.Package, requester: m
         reason=request.reason,
         url=tk.config.get("ckan.site_url").rstrip("/") + "/dashboard/access-requests",
     )
-    return sum(_send(admin, subject, body) for admin in admins)
+    return sum(mail.send_to_user(admin, subject, body) for admin in admins)
 
 
 def request_decided(request: AccessRequest, package: model.Package, requester: model.User) -> bool:
@@ -57,4 +43,4 @@ def request_decided(request: AccessRequest, package: model.Package, requester: m
         body = tk._("Your request for the data of {title} was refused.\n\nReason:\n{reason}\n\n{url}").format(
             title=package.title, reason=request.decision_reason or "", url=_dataset_url(package)
         )
-    return _send(requester, subject, body)
+    return mail.send_to_user(requester, subject, body)

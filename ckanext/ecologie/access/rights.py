@@ -17,6 +17,8 @@ OPEN = "open"
 OPEN_WITH_ACCOUNT = "open_with_account"
 RESTRICTED = "restricted"
 ACCESS_RIGHTS = (OPEN, OPEN_WITH_ACCOUNT, RESTRICTED)
+# The Solr field searches facet on: CKAN's schema indexes `vocab_*` as strings
+INDEX_FIELD = "vocab_access_rights"
 
 LIMITATIONS = "http://inspire.ec.europa.eu/metadata-codelist/LimitationsOnPublicAccess/"
 NO_LIMITATIONS = LIMITATIONS + "noLimitations"

@@ -18,10 +18,9 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Action, Context, DataDict
 
 from ckanext.ecologie.access import listings, policy, strip
-from ckanext.ecologie.access.rights import OPEN
+from ckanext.ecologie.access.rights import INDEX_FIELD, OPEN
 from ckanext.ecologie.resilience import outages
 
-ACCESS_FIELD = "vocab_access_rights"  # faceted by themes.search
 PLAIN_FIELD = re.compile(r"^[A-Za-z0-9_]+$")
 
 
@@ -41,7 +40,7 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     access = policy.access_rights_of(pkg_dict)
     if access != OPEN:
         strip.strip_index_document(pkg_dict)
-    return {ACCESS_FIELD: [access]}
+    return {INDEX_FIELD: [access]}
 
 
 # --- package_search -----------------------------------------------------------
@@ -178,13 +177,3 @@ def resource_view_list(original: Action, context: Context, data_dict: DataDict) 
         tk.check_access("resource_view_list", context, data_dict)
         return []  # previews are the data; the resource page still shows its metadata
     return original(context, data_dict)
-
-
-def get_actions() -> dict[str, Any]:
-    actions: dict[str, Any] = {
-        "package_search": package_search,
-        "current_package_list_with_resources": current_package_list_with_resources,
-        "resource_search": resource_search,
-        "resource_view_list": resource_view_list,
-    }
-    return actions

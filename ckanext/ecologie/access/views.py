@@ -11,17 +11,11 @@ from flask import Blueprint
 
 from ckanext.ecologie.access import history_pages
 from ckanext.ecologie.access.grants import admin_organizations
+from ckanext.ecologie.contexts import user_context
+from ckanext.ecologie.page_errors import flash_refusal
 
 access_requests = Blueprint("ecologie_access", __name__)
 access_requests.before_app_request(history_pages.guard)
-
-
-def _context() -> dict[str, Any]:
-    return {"user": current_user.name, "auth_user_obj": current_user}
-
-
-def _errors(error: tk.ValidationError) -> str:
-    return " ".join(" ".join(map(str, messages)) for messages in error.error_dict.values())
 
 
 def request_access(id: str) -> Any:
@@ -29,9 +23,9 @@ def request_access(id: str) -> Any:
     if not current_user.is_authenticated:
         return tk.redirect_to("user.login", came_from=tk.h.url_for("dataset.read", id=id))
     try:
-        package = tk.get_action("package_show")(_context(), {"id": id})  # type: ignore[arg-type]
+        package = tk.get_action("package_show")(user_context(), {"id": id})
         tk.get_action("ecologie_access_request_create")(
-            _context(),  # type: ignore[arg-type]
+            user_context(),
             {"package_id": package["id"], "reason": request.form.get("reason", "")},
         )
     except tk.ObjectNotFound:
@@ -39,7 +33,7 @@ def request_access(id: str) -> Any:
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Not authorized to see this page"))
     except tk.ValidationError as error:
-        tk.h.flash_error(_errors(error))
+        flash_refusal(error)
         return tk.redirect_to("dataset.read", id=id)
     tk.h.flash_success(tk._("Your request was sent to the organisation's admins. You will be told of their decision."))
     return tk.redirect_to("dataset.read", id=id)
@@ -48,15 +42,15 @@ def request_access(id: str) -> Any:
 def dashboard() -> Any:
     if not current_user.is_authenticated:
         return tk.redirect_to("user.login")
-    mine = tk.get_action("ecologie_access_request_list")(_context(), {"mine": True})  # type: ignore[arg-type]
+    mine = tk.get_action("ecologie_access_request_list")(user_context(), {"mine": True})
     to_decide: list[dict[str, Any]] = []
     if current_user.sysadmin or admin_organizations(current_user):  # type: ignore[arg-type]
         to_decide = [
             item
-            for item in tk.get_action("ecologie_access_request_list")(_context(), {"status": "pending"})  # type: ignore[arg-type]
+            for item in tk.get_action("ecologie_access_request_list")(user_context(), {"status": "pending"})
             if item["user_id"] != current_user.id
         ]
-    user_dict = tk.get_action("user_show")(_context(), {"id": current_user.id})  # type: ignore[arg-type]
+    user_dict = tk.get_action("user_show")(user_context(), {"id": current_user.id})
     return tk.render(
         "access/dashboard.html",
         {
@@ -76,7 +70,7 @@ def decide(request_id: str) -> Any:
         return tk.redirect_to("user.login")
     try:
         tk.get_action("ecologie_access_request_decide")(
-            _context(),  # type: ignore[arg-type]
+            user_context(),
             {
                 "id": request_id,
                 "decision": request.form.get("decision", ""),
@@ -89,7 +83,7 @@ def decide(request_id: str) -> Any:
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Only the admins of the owning organisation may do this"))
     except tk.ValidationError as error:
-        tk.h.flash_error(_errors(error))
+        flash_refusal(error)
     else:
         tk.h.flash_success(tk._("Decision recorded; the requester was told."))
     return tk.redirect_to("ecologie_access.dashboard")

@@ -13,7 +13,7 @@ from ckan.lib.munge import munge_name
 from sqlalchemy import func
 
 from ckanext.ecologie.agents.model import AgentIdentity, now
-from ckanext.ecologie.site import site_context
+from ckanext.ecologie.contexts import site_context
 
 RESERVED_NAMES = {"new", "edit", "search"}  # CKAN's name validator refuses them
 

@@ -48,7 +48,3 @@ def member_delete(up: Action, context: Context, data_dict: DataDict) -> Any:
             record.revoked = True
         _save(context)
     return result
-
-
-def get_actions() -> dict[str, Any]:
-    return {"member_create": member_create, "member_delete": member_delete}

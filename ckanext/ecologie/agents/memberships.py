@@ -12,7 +12,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.ecologie.access import grants
 from ckanext.ecologie.agents.model import MappedMembership
-from ckanext.ecologie.site import site_context
+from ckanext.ecologie.contexts import site_context
 
 # Set in the context of the mapping's own member_create/member_delete, so
 # that admin_changes.py tells them from an admin's.

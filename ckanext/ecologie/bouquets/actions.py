@@ -11,6 +11,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.munge import munge_title_to_name
 from ckan.types import Context, DataDict
 
+from ckanext.ecologie.access import policy, visibility
 from ckanext.ecologie.bouquets import BOUQUET, health, items, presentation
 from ckanext.ecologie.bouquets.model import BouquetItem
 
@@ -154,7 +155,8 @@ def ecologie_bouquet_clone(context: Context, data_dict: DataDict) -> dict[str, A
 def ecologie_bouquet_list_for_dataset(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
     """The bouquets the caller may see that use the dataset `id`."""
     package = model.Package.get(str(data_dict.get("id") or ""))
-    if package is None:
+    # a dataset the caller may not see does not exist for them
+    if package is None or not (policy.trusted(context) or visibility.may_see(context, package.id)):
         raise tk.ObjectNotFound(tk._("Dataset not found"))
     tk.check_access("package_show", context, {"id": package.id})
     bouquet_ids = {
@@ -186,16 +188,3 @@ def ecologie_bouquet_check(context: Context, data_dict: DataDict) -> dict[str, A
     bouquet = _bouquet(data_dict.get("id"), "id")
     tk.check_access("ecologie_bouquet_check", context, {"id": bouquet.id})
     return {"id": bouquet.id, "name": bouquet.name, "problems": health.check(bouquet)}
-
-
-def get_actions() -> dict[str, Any]:
-    return {
-        "ecologie_bouquet_item_create": ecologie_bouquet_item_create,
-        "ecologie_bouquet_item_update": ecologie_bouquet_item_update,
-        "ecologie_bouquet_item_delete": ecologie_bouquet_item_delete,
-        "ecologie_bouquet_item_list": ecologie_bouquet_item_list,
-        "ecologie_bouquet_item_reorder": ecologie_bouquet_item_reorder,
-        "ecologie_bouquet_clone": ecologie_bouquet_clone,
-        "ecologie_bouquet_list_for_dataset": ecologie_bouquet_list_for_dataset,
-        "ecologie_bouquet_check": ecologie_bouquet_check,
-    }

@@ -9,12 +9,12 @@ from typing import Any
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
-import flask
 from ckan import authz
 from ckan.logic.auth import get_package_object
 from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
 from ckanext.ecologie.bouquets import BOUQUET
+from ckanext.ecologie.bouquets.asked_type import creating_a_bouquet
 
 
 def may_edit(user_name: str | None, bouquet: model.Package) -> bool:
@@ -32,21 +32,10 @@ def _result(allowed: bool, message: str) -> AuthResult:
     return {"success": True} if allowed else {"success": False, "msg": message}
 
 
-def _creating_a_bouquet(data_dict: DataDict) -> bool:
-    """The type asked, or, when core's "new" page checks without saying
-    which type (`check_access('package_create', context)`), the page's."""
-    if data_dict.get("type"):
-        return data_dict["type"] == BOUQUET
-    try:
-        return flask.request.blueprint == BOUQUET
-    except RuntimeError:  # no request: CLI, workers
-        return False
-
-
 @tk.chained_auth_function
 def package_create(next_auth: AuthFunction, context: Context, data_dict: DataDict | None) -> AuthResult:
     data_dict = data_dict or {}
-    if not _creating_a_bouquet(data_dict):
+    if not creating_a_bouquet(data_dict):
         return next_auth(context, data_dict)
     user = context.get("user")
     if authz.auth_is_anon_user(context) or model.User.get(user or "") is None:

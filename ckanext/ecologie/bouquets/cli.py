@@ -7,8 +7,8 @@ from collections import defaultdict
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 import click
-from ckan.lib import mailer
 
+from ckanext.ecologie import mail
 from ckanext.ecologie.bouquets import BOUQUET, health
 from ckanext.ecologie.organizations import members
 
@@ -30,8 +30,8 @@ def _owner(bouquet: model.Package) -> tuple[str, list[model.User]]:
 
 @bouquets.command()
 @click.option("--bouquet", "only", help="One bouquet (name or id).")
-@click.option("--mail", is_flag=True, help="Send each owner the report of their bouquets.")
-def check(only: str | None, mail: bool) -> None:
+@click.option("--mail", "send_mail", is_flag=True, help="Send each owner the report of their bouquets.")
+def check(only: str | None, send_mail: bool) -> None:
     """Report items whose dataset was deleted, made private or restricted,
     or whose address no longer answers, grouped by owner."""
     query = model.Session.query(model.Package).filter(model.Package.type == BOUQUET, model.Package.state == "active")
@@ -54,12 +54,9 @@ def check(only: str | None, mail: bool) -> None:
         click.echo(f"== {owner}")
         for line in lines:
             click.echo(f"  {line}")
-        if mail:
+        if send_mail:  # queued for `ckan jobs worker`, which sends them
             for user in recipients[owner]:
-                if user.email:
-                    try:
-                        mailer.mail_user(user, tk._("Bouquets to check"), "\n".join(lines))
-                    except mailer.MailerException as error:
-                        click.echo(f"  (mail to {user.name} not sent: {error})", err=True)
+                if user.email and not mail.send_to_user(user, tk._("Bouquets to check"), "\n".join(lines)):
+                    click.echo(f"  (mail to {user.name} not queued: see the log)", err=True)
     total = sum(len(lines) for lines in reports.values())
     click.echo(f"{total} problems in {len(reports)} owners' bouquets.")

@@ -1,6 +1,9 @@
-"""Exports of a bouquet: CSV of its items, and DCAT (the bouquet as a
-dcat:Catalog of its items) in Turtle, RDF/XML or JSON-LD. Both are built from
-the items as the requesting user sees them."""
+"""Exports of a bouquet: CSV of its items, and DCAT in Turtle, RDF/XML or
+JSON-LD, serialised by ckanext-dcat with the portal's profiles and ours for
+bouquets (dcat/bouquet.py): the bouquet is a dcat:Catalog of its items, and
+an item on a dataset of the portal carries the triples of that dataset's own
+export. Both are built from the items and datasets as the requesting user
+sees them (package_search in their context strips restricted data)."""
 
 from __future__ import annotations
 
@@ -9,20 +12,16 @@ import io
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-import rdflib
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
+from ckan.types import Context
+from ckanext.dcat.processors import RDF_PROFILES_CONFIG_OPTION, RDFSerializer
+from ckanext.dcat.utils import url_to_rdflib_format
 
-from ckanext.ecologie.themes.store import get_taxonomy
-from ckanext.ecologie.themes.taxonomy import BOUQUET as BOUQUET_SCHEME
-from ckanext.ecologie.themes.validators import stored_themes
+from ckanext.ecologie.batches import batches
+from ckanext.ecologie.dcat import bouquet as bouquet_profile
 
 CSV_COLUMNS = ("label", "purpose", "availability", "uri", "title", "organisation", "last_update", "group")
-RDF_FORMATS = {
-    "ttl": ("turtle", "text/turtle"),
-    "rdf": ("xml", "application/rdf+xml"),
-    "jsonld": ("json-ld", "application/ld+json"),
-}
-ECOLOGIE = rdflib.Namespace("https://ecologie.data.gouv.fr/ns#")
+RDF_FORMATS = {"ttl": "text/turtle", "rdf": "application/rdf+xml", "jsonld": "application/ld+json"}
+SEARCH_BATCH = 100
 
 
 def to_csv(items: list[dict[str, Any]]) -> str:
@@ -50,51 +49,36 @@ def bouquet_uri(bouquet: dict[str, Any]) -> str:
     return tk.h.url_for("bouquet.read", id=bouquet["name"], qualified=True)
 
 
-def to_graph(bouquet: dict[str, Any], items: list[dict[str, Any]]) -> rdflib.Graph:
-    graph = rdflib.Graph()
-    graph.bind("dcat", DCAT)
-    graph.bind("dct", DCTERMS)
-    graph.bind("ecologie", ECOLOGIE)
-    catalogue = rdflib.URIRef(bouquet_uri(bouquet))
-    graph.add((catalogue, RDF.type, DCAT.Catalog))
-    graph.add((catalogue, DCTERMS.title, rdflib.Literal(bouquet["title"], lang="fr")))
-    if bouquet.get("notes"):
-        graph.add((catalogue, DCTERMS.description, rdflib.Literal(bouquet["notes"], lang="fr")))
-    graph.add((catalogue, FOAF.homepage, catalogue))
-    taxonomy = get_taxonomy(BOUQUET_SCHEME)
-    for concept_id in stored_themes(bouquet.get("themes")):
-        concept = taxonomy.get(concept_id)
-        if concept is not None:
-            graph.add((catalogue, DCAT.theme, rdflib.URIRef(concept.uri)))
-    for tag in bouquet.get("tags", []):
-        graph.add((catalogue, DCAT.keyword, rdflib.Literal(tag["name"])))
-    if bouquet.get("spatial_coverage"):
-        graph.add((catalogue, DCTERMS.spatial, rdflib.Literal(bouquet["spatial_coverage"])))
-    for item in items:
-        graph.add((catalogue, DCAT.dataset, _item_node(graph, catalogue, item)))
-    return graph
+def item_datasets(context: Context, items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The whole dicts of the items' datasets, by id, as package_search gives
+    them to the caller (as the portal's /catalog does): one query per
+    hundred datasets."""
+    ids = sorted({item["dataset"]["id"] for item in items if item.get("dataset")})
+    found: dict[str, dict[str, Any]] = {}
+    for batch in batches(ids, SEARCH_BATCH):
+        results = tk.get_action("package_search")(
+            dict(context),  # type: ignore[arg-type]
+            {
+                "fq": "+dataset_type:dataset +id:({})".format(" OR ".join(f'"{package_id}"' for package_id in batch)),
+                "rows": len(batch),
+                "include_private": True,
+            },
+        )["results"]
+        found.update((dataset["id"], dataset) for dataset in results)
+    return found
 
 
-def _item_node(graph: rdflib.Graph, catalogue: rdflib.URIRef, item: dict[str, Any]) -> rdflib.term.Node:
-    dataset = item.get("dataset")
-    node: rdflib.term.Node
-    if dataset:
-        node = rdflib.URIRef(dataset["url"])
-        graph.add((node, DCTERMS.title, rdflib.Literal(dataset["title"] or item["label"], lang="fr")))
-    else:
-        node = rdflib.URIRef(f"{catalogue}#item-{item['id']}")
-        graph.add((node, DCTERMS.title, rdflib.Literal(item["label"], lang="fr")))
-        if item.get("uri"):
-            graph.add((node, DCAT.landingPage, rdflib.URIRef(item["uri"])))
-    graph.add((node, RDF.type, DCAT.Dataset))
-    graph.add((node, ECOLOGIE.availability, rdflib.Literal(item["availability"])))
-    if item.get("purpose"):
-        graph.add((node, ECOLOGIE.purpose, rdflib.Literal(item["purpose"], lang="fr")))
-    if item.get("group"):
-        graph.add((node, ECOLOGIE.group, rdflib.Literal(item["group"], lang="fr")))
-    return node
-
-
-def to_rdf(bouquet: dict[str, Any], items: list[dict[str, Any]], extension: str) -> tuple[str, str]:
-    rdf_format, mimetype = RDF_FORMATS[extension]
-    return to_graph(bouquet, items).serialize(format=rdf_format), mimetype
+def to_rdf(
+    bouquet: dict[str, Any], items: list[dict[str, Any]], datasets: dict[str, dict[str, Any]], extension: str
+) -> tuple[str, str]:
+    """The bouquet in `extension` (a key of RDF_FORMATS), and its mimetype."""
+    profiles = [*tk.config.get(RDF_PROFILES_CONFIG_OPTION).split(), bouquet_profile.PROFILE]
+    serializer = RDFSerializer(profiles=profiles)
+    described = [
+        {**item, bouquet_profile.FULL_DATASET: datasets.get((item.get("dataset") or {}).get("id", ""))}
+        for item in items
+    ]
+    serializer.graph_from_catalog(bouquet_profile.catalogue_dict(bouquet_uri(bouquet), bouquet, described))
+    for dataset in datasets.values():
+        serializer.graph_from_dataset(dataset)
+    return serializer.g.serialize(format=url_to_rdflib_format(extension)), RDF_FORMATS[extension]

@@ -7,11 +7,8 @@ from typing import Any
 from urllib.parse import quote
 
 import ckan.plugins.toolkit as tk
-from ckan.common import current_user
 
-
-def _context() -> dict[str, Any]:
-    return {"user": current_user.name, "auth_user_obj": current_user}
+from ckanext.ecologie.contexts import user_context
 
 
 @functools.lru_cache(maxsize=4096)
@@ -21,7 +18,7 @@ def _purpose_html(text: str) -> Any:
 
 
 def bouquet_items(pkg: dict[str, Any]) -> list[dict[str, Any]]:
-    items = tk.get_action("ecologie_bouquet_item_list")(_context(), {"bouquet_id": pkg["id"]})  # type: ignore[arg-type]
+    items = tk.get_action("ecologie_bouquet_item_list")(user_context(), {"bouquet_id": pkg["id"]})
     for item in items:
         item["purpose_html"] = _purpose_html(item["purpose"]) if item["purpose"] else ""
     return items
@@ -30,7 +27,7 @@ def bouquet_items(pkg: dict[str, Any]) -> list[dict[str, Any]]:
 def bouquets_using(pkg: dict[str, Any]) -> list[dict[str, Any]]:
     if pkg.get("type") != "dataset":
         return []
-    return tk.get_action("ecologie_bouquet_list_for_dataset")(_context(), {"id": pkg["id"]})  # type: ignore[arg-type]
+    return tk.get_action("ecologie_bouquet_list_for_dataset")(user_context(), {"id": pkg["id"]})
 
 
 def help_url(pkg: dict[str, Any], item: dict[str, Any]) -> str:

@@ -12,7 +12,7 @@ from ckan.logic import index_update_package
 from ckan.types import Action, Context, DataDict
 
 from ckanext.ecologie.bouquets.model import BouquetItem
-from ckanext.ecologie.site import site_context
+from ckanext.ecologie.contexts import site_context
 
 
 def dataset_deleted(package_id: str | None) -> None:
@@ -48,7 +48,3 @@ def dataset_purge(original: Action, context: Context, data_dict: DataDict) -> ob
     if package is not None:
         dataset_deleted(package.id)  # the foreign key then empties package_id
     return original(context, data_dict)
-
-
-def get_actions() -> dict[str, Action]:
-    return {"dataset_purge": dataset_purge}

@@ -3,21 +3,17 @@ external URL, or data still missing, each with why it is needed."""
 
 from __future__ import annotations
 
-import datetime
-
 import ckan.plugins.toolkit as tk
 from ckan.model.types import make_uuid
 from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, UnicodeText
+
+from ckanext.ecologie.dates import utc_now
 
 AVAILABLE = "available"
 URL_AVAILABLE = "url available"
 MISSING = "missing"
 NOT_AVAILABLE = "not available"
 AVAILABILITIES = (AVAILABLE, URL_AVAILABLE, MISSING, NOT_AVAILABLE)
-
-
-def _now() -> datetime.datetime:
-    return datetime.datetime.utcnow()
 
 
 class BouquetItem(tk.BaseModel):
@@ -35,8 +31,8 @@ class BouquetItem(tk.BaseModel):
     uri = Column(UnicodeText)
     group = Column(UnicodeText)
     dataset_removed = Column(DateTime)
-    created = Column(DateTime, nullable=False, default=_now)
-    modified = Column(DateTime, nullable=False, default=_now, onupdate=_now)
+    created = Column(DateTime, nullable=False, default=utc_now)
+    modified = Column(DateTime, nullable=False, default=utc_now, onupdate=utc_now)
 
     __table_args__ = (
         Index("ecologie_bouquet_item_bouquet_idx", "bouquet_id", "position"),

@@ -10,6 +10,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context
 
+from ckanext.ecologie import dates
 from ckanext.ecologie.bouquets.model import BouquetItem
 
 SHOWN_FIELDS = ["id", "name", "title", "organization", "metadata_modified", "extras_access_rights"]
@@ -41,10 +42,6 @@ def visible_datasets(context: Context, package_ids: set[str]) -> dict[str, dict[
     return {dataset["id"]: dataset for dataset in found["results"]}
 
 
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value else None
-
-
 def item_dicts(context: Context, records: list[BouquetItem]) -> list[dict[str, Any]]:
     datasets = visible_datasets(context, {record.package_id for record in records if record.package_id})
     dataset_url = tk.h.url_for("dataset.read", id="__dataset__", qualified=True)  # once, not per item
@@ -60,8 +57,8 @@ def item_dicts(context: Context, records: list[BouquetItem]) -> list[dict[str, A
             "package_id": record.package_id,
             "uri": record.uri,
             "group": record.group,
-            "created": _iso(record.created),
-            "modified": _iso(record.modified),
+            "created": dates.iso(record.created),
+            "modified": dates.iso(record.modified),
             "dataset": None,
             "unavailable": False,
         }

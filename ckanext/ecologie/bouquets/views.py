@@ -10,18 +10,16 @@ from ckan.common import current_user, request
 from flask import Blueprint, Response
 
 from ckanext.ecologie.bouquets import BOUQUET, export
+from ckanext.ecologie.contexts import user_context
+from ckanext.ecologie.page_errors import flash_refusal
 
 bouquets = Blueprint("ecologie_bouquets", __name__)
 PAGE_SIZE = 20
 
 
-def _context() -> dict[str, Any]:
-    return {"user": current_user.name, "auth_user_obj": current_user}
-
-
 def _bouquet(id: str) -> dict[str, Any]:
     try:
-        bouquet = tk.get_action("package_show")(_context(), {"id": id})  # type: ignore[arg-type]
+        bouquet = tk.get_action("package_show")(user_context(), {"id": id})
     except (tk.ObjectNotFound, tk.NotAuthorized):
         tk.abort(404, tk._("Bouquet not found"))
     if bouquet.get("type") != BOUQUET:
@@ -30,7 +28,7 @@ def _bouquet(id: str) -> dict[str, Any]:
 
 
 def _items(bouquet: dict[str, Any]) -> list[dict[str, Any]]:
-    return tk.get_action("ecologie_bouquet_item_list")(_context(), {"bouquet_id": bouquet["id"]})  # type: ignore[arg-type]
+    return tk.get_action("ecologie_bouquet_item_list")(user_context(), {"bouquet_id": bouquet["id"]})
 
 
 def export_csv(id: str) -> Response:
@@ -47,23 +45,16 @@ def export_rdf(id: str, extension: str) -> Response:
     if extension not in export.RDF_FORMATS:
         return tk.abort(404)
     bouquet = _bouquet(id)
-    body, mimetype = export.to_rdf(bouquet, _items(bouquet), extension)
+    items = _items(bouquet)
+    body, mimetype = export.to_rdf(bouquet, items, export.item_datasets(user_context(), items), extension)
     return Response(body, mimetype=mimetype)
-
-
-def _errors(error: tk.ValidationError) -> str:
-    messages = []
-    for value in error.error_dict.values():
-        for part in value if isinstance(value, list) else [value]:
-            messages.extend(str(text) for text in (part.values() if isinstance(part, dict) else [part]))
-    return " ".join(str(message).strip("[]'") for message in messages)
 
 
 def items_page(id: str) -> Any:
     """Add, change, move and remove items: plain forms, no script needed."""
     bouquet = _bouquet(id)
     try:
-        tk.check_access("package_update", _context(), {"id": bouquet["id"]})  # type: ignore[arg-type]
+        tk.check_access("package_update", user_context(), {"id": bouquet["id"]})
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Only the bouquet's owner may change it"))
     if request.method == "POST":
@@ -73,7 +64,7 @@ def items_page(id: str) -> Any:
     candidates = []
     if query:
         candidates = tk.get_action("package_search")(  # the dataset picker
-            _context(),  # type: ignore[arg-type]
+            user_context(),
             {"q": query, "fq": "+dataset_type:dataset", "rows": PAGE_SIZE, "include_private": True},
         )["results"]
     return tk.render(
@@ -96,12 +87,14 @@ def _apply(bouquet: dict[str, Any]) -> None:
         if operation == "add":
             item = {field: form.get(field) or None for field in ("label", "purpose", "package_id", "uri", "group")}
             item["availability"] = form.get("availability") or None
-            tk.get_action("ecologie_bouquet_item_create")(_context(), {"bouquet_id": bouquet["id"], "items": [item]})  # type: ignore[arg-type]
+            tk.get_action("ecologie_bouquet_item_create")(
+                user_context(), {"bouquet_id": bouquet["id"], "items": [item]}
+            )
         elif operation == "update":
             fields = {field: form.get(field) for field in ("label", "purpose", "group", "uri") if field in form}
-            tk.get_action("ecologie_bouquet_item_update")(_context(), {"id": form.get("id"), **fields})  # type: ignore[arg-type]
+            tk.get_action("ecologie_bouquet_item_update")(user_context(), {"id": form.get("id"), **fields})
         elif operation == "delete":
-            tk.get_action("ecologie_bouquet_item_delete")(_context(), {"id": form.get("id")})  # type: ignore[arg-type]
+            tk.get_action("ecologie_bouquet_item_delete")(user_context(), {"id": form.get("id")})
         elif operation in ("up", "down"):
             order = [item["id"] for item in _items(bouquet)]
             index = order.index(form.get("id", ""))
@@ -109,13 +102,13 @@ def _apply(bouquet: dict[str, Any]) -> None:
             if 0 <= other < len(order):
                 order[index], order[other] = order[other], order[index]
                 tk.get_action("ecologie_bouquet_item_reorder")(  # type: ignore[arg-type]
-                    _context(), {"bouquet_id": bouquet["id"], "order": order}
+                    user_context(), {"bouquet_id": bouquet["id"], "order": order}
                 )
         else:
             tk.h.flash_error(tk._("Unknown operation"))
             return
     except tk.ValidationError as error:
-        tk.h.flash_error(_errors(error))
+        flash_refusal(error)
         return
     except (tk.ObjectNotFound, ValueError):
         tk.h.flash_error(tk._("Bouquet item not found"))
@@ -128,7 +121,7 @@ def clone(id: str) -> Any:
         return tk.redirect_to("user.login")
     try:
         copy = tk.get_action("ecologie_bouquet_clone")(  # type: ignore[arg-type]
-            _context(), {"id": id, "with_items": request.form.get("with_items", "true")}
+            user_context(), {"id": id, "with_items": request.form.get("with_items", "true")}
         )
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return tk.abort(404, tk._("Bouquet not found"))
@@ -140,7 +133,7 @@ def my_bouquets() -> Any:
     if not current_user.is_authenticated:
         return tk.redirect_to("user.login")
     found = tk.get_action("package_search")(
-        _context(),  # type: ignore[arg-type]
+        user_context(),
         {
             "fq": f"+dataset_type:{BOUQUET} +creator_user_id:{current_user.id}",
             "include_private": True,
@@ -149,7 +142,7 @@ def my_bouquets() -> Any:
             "sort": "metadata_modified desc",
         },
     )
-    user_dict = tk.get_action("user_show")(_context(), {"id": current_user.id})  # type: ignore[arg-type]
+    user_dict = tk.get_action("user_show")(user_context(), {"id": current_user.id})
     return tk.render(
         "bouquet/dashboard.html",
         {

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan.common import current_user
 
+from ckanext.ecologie.contexts import user_context
 from ckanext.ecologie.dataservices import DATASERVICE
 from ckanext.ecologie.dataservices import served as served_module
 
@@ -44,7 +44,7 @@ def humanize_entity_type(next_helper: Any, entity_type: str, object_type: str, p
 
 
 def served_datasets(pkg: dict[str, Any]) -> dict[str, Any]:
-    context = {"user": current_user.name, "auth_user_obj": current_user}
+    context = user_context()
     return served_module.served_datasets(context, pkg)  # type: ignore[arg-type]
 
 

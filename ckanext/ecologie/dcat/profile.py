@@ -23,7 +23,7 @@ from typing import Any
 import lxml.html
 from ckanext.dcat.profiles import DCAT, DCT, FOAF
 from ckanext.dcat.profiles.base import RDFProfile
-from rdflib import URIRef
+from rdflib import BNode, URIRef
 from rdflib.term import Node
 
 from ckanext.ecologie.access.rights import OPEN, OPEN_WITH_ACCOUNT, RESTRICTED
@@ -170,7 +170,10 @@ class DcatApFrProfile(RDFProfile):
         g = self.g
         access_rights = dataset_dict.get("access_rights")
         if access_rights in ACCESS_RIGHT_URIS:
-            g.remove((dataset_ref, DCT.accessRights, None))
+            for statement in list(g.objects(dataset_ref, DCT.accessRights)):
+                g.remove((dataset_ref, DCT.accessRights, statement))
+                if isinstance(statement, BNode):  # the base profile's dct:RightsStatement of our raw value
+                    g.remove((statement, None, None))
             g.add((dataset_ref, DCT.accessRights, URIRef(ACCESS_RIGHT_URIS[access_rights])))
         themes = dataset_dict.get("themes") or []
         if isinstance(themes, str):

@@ -1,1 +1,1 @@
-"""Discussions on datasets and bouquets, feedback to the portal team."""
+"""Discussions on datasets and bouquets."""

@@ -10,20 +10,11 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.ecologie.discussions import notify, rules
+from ckanext.ecologie import dates
+from ckanext.ecologie.discussions import notify, rules, schema
 from ckanext.ecologie.discussions.model import DiscussionPost, DiscussionThread
 from ckanext.ecologie.search_index import reindex
-
-MAX_TITLE = 200
-MAX_BODY = 20000
-
-
-def _text(value: Any, limit: int, field: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise tk.ValidationError({field: [tk._("Missing value")]})
-    if len(value) > limit:
-        raise tk.ValidationError({field: [tk._("At most {count} characters").format(count=limit)]})
-    return value.strip()
+from ckanext.ecologie.validation import validated
 
 
 def _author(context: Context) -> model.User:
@@ -44,13 +35,12 @@ def ecologie_discussion_create(context: Context, data_dict: DataDict) -> dict[st
     tk.check_access("ecologie_discussion_create", context, data_dict)
     author = _author(context)
     package = rules.subject(data_dict.get("subject_id"))
-    title = _text(data_dict.get("title"), MAX_TITLE, "title")
-    body = _text(data_dict.get("body"), MAX_BODY, "body")
+    written = validated(data_dict, schema.thread_schema(), context)
     rules.check_rate(author)
-    thread = DiscussionThread(subject_id=package.id, title=title, author_id=author.id)
+    thread = DiscussionThread(subject_id=package.id, title=written["title"], author_id=author.id)
     model.Session.add(thread)
     model.Session.flush()
-    model.Session.add(DiscussionPost(thread_id=thread.id, author_id=author.id, body=body))
+    model.Session.add(DiscussionPost(thread_id=thread.id, author_id=author.id, body=written["body"]))
     return _announce(context, author, package, thread, is_reply=False)
 
 
@@ -62,7 +52,7 @@ def ecologie_discussion_reply(context: Context, data_dict: DataDict) -> dict[str
     package = rules.subject(thread.subject_id)
     if thread.closed:
         raise tk.ValidationError({"thread_id": [tk._("This discussion is closed")]})
-    body = _text(data_dict.get("body"), MAX_BODY, "body")
+    body = validated(data_dict, schema.message_schema(), context)["body"]
     rules.check_rate(author)
     model.Session.add(DiscussionPost(thread_id=thread.id, author_id=author.id, body=body))
     thread.last_activity = datetime.datetime.utcnow()
@@ -75,7 +65,7 @@ def _announce(
     """A new message is written: activity entry, commit, e-mails; the thread as shown."""
     notify.record_activity(notify.NEW_REPLY if is_reply else notify.NEW_THREAD, author, package, thread)
     _after_write(package)
-    notify.mail(package, thread, author, is_reply=is_reply)
+    notify.mail_participants(package, thread, author, is_reply=is_reply)
     return thread_dict(context, thread, package)
 
 
@@ -85,7 +75,7 @@ def ecologie_discussion_edit(context: Context, data_dict: DataDict) -> dict[str,
     post = rules.post(data_dict.get("post_id"))
     thread = rules.thread(post.thread_id)
     package = rules.subject(thread.subject_id)
-    post.body = _text(data_dict.get("body"), MAX_BODY, "body")
+    post.body = validated(data_dict, schema.message_schema(), context)["body"]
     post.edited = datetime.datetime.utcnow()
     model.Session.commit()
     return thread_dict(context, thread, package)
@@ -102,7 +92,7 @@ def ecologie_discussion_close(context: Context, data_dict: DataDict) -> dict[str
     """Close a thread (`thread_id`): no more replies. `closed: false` reopens it."""
     tk.check_access("ecologie_discussion_close", context, data_dict)
     thread, _, package = _moderated(data_dict)
-    if tk.asbool(data_dict.get("closed", True)):
+    if validated(data_dict, schema.closing_schema(), context)["closed"]:
         thread.closed, thread.closed_by = datetime.datetime.utcnow(), _author(context).id
     else:
         thread.closed = thread.closed_by = None
@@ -114,7 +104,7 @@ def ecologie_discussion_hide(context: Context, data_dict: DataDict) -> dict[str,
     """Hide (or, with `hidden: false`, show again) a thread or one message."""
     tk.check_access("ecologie_discussion_hide", context, data_dict)
     thread, post, package = _moderated(data_dict)
-    (post or thread).hidden = tk.asbool(data_dict.get("hidden", True))
+    (post or thread).hidden = validated(data_dict, schema.hiding_schema(), context)["hidden"]
     _after_write(package)
     return thread_dict(context, thread, package)
 
@@ -178,10 +168,6 @@ def thread_dict(context: Context, thread: DiscussionThread, package: model.Packa
     return _thread_dict(context, thread, posts, authors, rules.is_moderator(context, package))
 
 
-def _iso(value: datetime.datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
 def _thread_dict(
     context: Context,
     thread: DiscussionThread,
@@ -199,9 +185,9 @@ def _thread_dict(
         "subject_id": thread.subject_id,
         "title": thread.title,
         "author": name(thread.author_id),
-        "created": _iso(thread.created),
-        "last_activity": _iso(thread.last_activity),
-        "closed": _iso(thread.closed),
+        "created": dates.iso(thread.created),
+        "last_activity": dates.iso(thread.last_activity),
+        "closed": dates.iso(thread.closed),
         "hidden": thread.hidden,
         "post_count": len(shown),
         "posts": [
@@ -211,23 +197,11 @@ def _thread_dict(
                 "author_id": post.author_id,
                 "body": post.body,
                 "body_html": str(tk.h.render_markdown(post.body)),
-                "created": _iso(post.created),
-                "edited": _iso(post.edited),
+                "created": dates.iso(post.created),
+                "edited": dates.iso(post.edited),
                 "hidden": post.hidden,
                 "can_edit": rules.may_edit(context, post, bool(thread.closed)),
             }
             for post in shown
         ],
-    }
-
-
-def get_actions() -> dict[str, Any]:
-    return {
-        "ecologie_discussion_create": ecologie_discussion_create,
-        "ecologie_discussion_reply": ecologie_discussion_reply,
-        "ecologie_discussion_edit": ecologie_discussion_edit,
-        "ecologie_discussion_close": ecologie_discussion_close,
-        "ecologie_discussion_hide": ecologie_discussion_hide,
-        "ecologie_discussion_delete": ecologie_discussion_delete,
-        "ecologie_discussion_list": ecologie_discussion_list,
     }

@@ -18,7 +18,7 @@ def _refused(message: str) -> AuthResult:
 
 
 def _reader(context: Context, subject_id: Any) -> AuthResult:
-    if not rules.may_read(context, rules.subject(subject_id)):
+    if not rules.may_read(context, rules.visible_subject(context, subject_id)):
         return _refused(tk._("You may not read the discussions of this page"))
     return {"success": True}
 

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
-
 import ckan.plugins.toolkit as tk
 from ckan.model.types import make_uuid
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, UnicodeText
 
-
-def _now() -> datetime.datetime:
-    return datetime.datetime.utcnow()
+from ckanext.ecologie.dates import utc_now
 
 
 class DiscussionThread(tk.BaseModel):
@@ -20,8 +16,8 @@ class DiscussionThread(tk.BaseModel):
     subject_id = Column(UnicodeText, ForeignKey("package.id", ondelete="CASCADE"), nullable=False)
     title = Column(UnicodeText, nullable=False)
     author_id = Column(UnicodeText, ForeignKey("user.id", ondelete="CASCADE"), nullable=False)
-    created = Column(DateTime, nullable=False, default=_now)
-    last_activity = Column(DateTime, nullable=False, default=_now)
+    created = Column(DateTime, nullable=False, default=utc_now)
+    last_activity = Column(DateTime, nullable=False, default=utc_now)
     closed = Column(DateTime)
     closed_by = Column(UnicodeText)
     hidden = Column(Boolean, nullable=False, default=False)
@@ -36,7 +32,7 @@ class DiscussionPost(tk.BaseModel):
     thread_id = Column(UnicodeText, ForeignKey("ecologie_discussion_thread.id", ondelete="CASCADE"), nullable=False)
     author_id = Column(UnicodeText, ForeignKey("user.id", ondelete="CASCADE"), nullable=False)
     body = Column(UnicodeText, nullable=False)
-    created = Column(DateTime, nullable=False, default=_now)
+    created = Column(DateTime, nullable=False, default=utc_now)
     edited = Column(DateTime)
     hidden = Column(Boolean, nullable=False, default=False)
 

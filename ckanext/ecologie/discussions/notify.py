@@ -1,21 +1,19 @@
 """Telling people about new threads and replies: an entry in the subject's
 activity stream (so followers see it on their dashboard) and an e-mail to
-the participants and the owning organisation's admins."""
+the participants and the owning organisation's admins, queued for the
+background worker (ckanext/ecologie/mail.py)."""
 
 from __future__ import annotations
-
-import logging
 
 import ckan.model as model
 import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
-from ckan.lib import mailer
 from ckan.lib.plugins import get_permission_labels
 
+from ckanext.ecologie import mail
 from ckanext.ecologie.discussions.model import DiscussionPost, DiscussionThread
 from ckanext.ecologie.organizations import members
 
-log = logging.getLogger(__name__)
 NEW_THREAD = "new discussion"
 NEW_REPLY = "new discussion reply"
 
@@ -51,7 +49,8 @@ def _recipients(package: model.Package, thread: DiscussionThread, actor: model.U
     return list(unique.values())
 
 
-def mail(package: model.Package, thread: DiscussionThread, actor: model.User, is_reply: bool) -> int:
+def mail_participants(package: model.Package, thread: DiscussionThread, actor: model.User, is_reply: bool) -> int:
+    """Returns how many mails were queued."""
     url = tk.h.url_for("ecologie_discussions.read", package_type=package.type, id=package.name, qualified=True)
     if is_reply:
         subject = tk._("New reply: {title}").format(title=thread.title)
@@ -60,11 +59,4 @@ def mail(package: model.Package, thread: DiscussionThread, actor: model.User, is
         subject = tk._("New discussion about {subject}").format(subject=package.title)
         body = tk._('{user} started the discussion "{title}" about {subject}.\n\n{url}')
     text = body.format(user=actor.fullname or actor.name, title=thread.title, subject=package.title, url=url)
-    sent = 0
-    for user in _recipients(package, thread, actor):
-        try:
-            mailer.mail_user(user, subject, text)
-            sent += 1
-        except (mailer.MailerException, OSError) as error:
-            log.warning("discussion e-mail to %s not sent: %s", user.name, error)
-    return sent
+    return sum(mail.send_to_user(user, subject, text) for user in _recipients(package, thread, actor))

@@ -26,6 +26,15 @@ def subject(subject_id: str | None) -> model.Package:
     return package
 
 
+def visible_subject(context: Context, subject_id: str | None) -> model.Package:
+    """The subject, if the caller may see it: a private dataset they may not
+    see does not exist for them (same answer as an unknown id, no id told)."""
+    package = subject(subject_id)
+    if not policy.may_read(context, package):
+        raise tk.ObjectNotFound(tk._("Dataset not found"))
+    return package
+
+
 def thread(thread_id: object) -> DiscussionThread:
     found = model.Session.get(DiscussionThread, str(thread_id or ""))
     if found is None:
@@ -43,8 +52,7 @@ def post(post_id: object) -> DiscussionPost:
 def may_read(context: Context, package: model.Package) -> bool:
     if not policy.may_read(context, package):
         return False
-    pkg_dict = {"id": package.id, "owner_org": package.owner_org, "access_rights": package.extras.get("access_rights")}
-    return policy.viewer(context).may_use_dataset(pkg_dict)
+    return policy.viewer(context).may_use_dataset(policy.access_of(package))
 
 
 def user_of(context: Context) -> model.User | None:

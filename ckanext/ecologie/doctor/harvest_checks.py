@@ -13,11 +13,11 @@ import ckan.plugins.toolkit as tk
 import redis
 import sqlalchemy as sa
 
+from ckanext.ecologie.contexts import site_context
 from ckanext.ecologie.doctor.fixes import ckan_command, ini_file
 from ckanext.ecologie.doctor.result import Result, fail, ok, warn
 from ckanext.ecologie.doctor.service_checks import NO_RETRY, TIMEOUT_S
 from ckanext.ecologie.harvest.queue_connection import CONSUMER_FACTORIES, consumer_client_name
-from ckanext.ecologie.site import site_context
 
 KINDS = tuple(CONSUMER_FACTORIES)
 DEV_SERVICES = "tools/services.sh"

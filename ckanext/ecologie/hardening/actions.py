@@ -8,6 +8,8 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import Action, Context, DataDict, Schema
 
+from ckanext.ecologie.validation import validated
+
 
 def _v(name: str) -> Any:
     return tk.get_validator(name)
@@ -45,9 +47,7 @@ def _checking(name: str) -> Action:
     def checked(original: Action, context: Context, data_dict: DataDict) -> Any:
         schema = _required_parameters()[name]
         asked = {key: data_dict[key] for key in schema if key in data_dict}
-        valid, errors = tk.navl_validate(asked, schema, context)
-        if errors:
-            raise tk.ValidationError(errors)
+        valid = validated(asked, schema, context)
         return original(context, {**data_dict, **{key: valid[key] for key in asked}})
 
     checked.__name__ = name

@@ -10,6 +10,7 @@ from typing import Any
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan.types import Schema
 from ckanext.harvest.model import HarvestJob, HarvestObject
 
 from ckanext.ecologie.harvest import config as source_config
@@ -40,7 +41,9 @@ class EcologieHarvesterMixin:
     def harvester_info(self) -> dict[str, str]:
         raise NotImplementedError
 
-    def config_checkers(self) -> source_config.Checkers:
+    def config_schema(self) -> Schema:
+        """The navl schema of the harvester's own configuration keys
+        (validators in schema.py), added to the keys every harvester takes."""
         return {}
 
     def pages(self, job: HarvestJob, source: SourceInfo, config: source_config.SourceConfig) -> Iterator[Page]:
@@ -53,13 +56,13 @@ class EcologieHarvesterMixin:
 
     def validate_config(self, raw: str | None) -> str | None:
         try:
-            source_config.load(raw, self.config_checkers())
+            source_config.load(raw, self.config_schema())
         except source_config.ConfigError as error:
             raise ValueError(str(error)) from None
         return raw
 
     def load_config(self, raw: str | None) -> source_config.SourceConfig:
-        return source_config.load(raw, self.config_checkers())
+        return source_config.load(raw, self.config_schema())
 
     def fetcher(self, config: source_config.SourceConfig, source: SourceInfo) -> Fetcher:
         return Fetcher(config, allow_private=ownership.may_reach_private_addresses(source.reach))

@@ -7,6 +7,7 @@ import ckan.plugins.toolkit as tk
 import click
 from ckanext.harvest.model import HarvestSource
 
+from ckanext.ecologie.contexts import site_context
 from ckanext.ecologie.harvest import deletions, ownership, sources, trust
 
 
@@ -48,9 +49,8 @@ def harvest_group() -> None:
 @click.argument("source")
 def confirm_deletions(source: str) -> None:
     """Delete the datasets gone from SOURCE that a job kept back for safety."""
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     try:
-        found = tk.get_action("harvest_source_show")({"user": site_user["name"]}, {"id": source})
+        found = tk.get_action("harvest_source_show")(site_context(), {"id": source})
     except tk.ObjectNotFound:
         raise click.ClickException(tk._("No harvest source {source}").format(source=source)) from None
     waiting = len(deletions.pending(found["id"]))
@@ -64,8 +64,7 @@ def confirm_deletions(source: str) -> None:
 @click.argument("source")
 def report(source: str) -> None:
     """The last job of SOURCE: its counts, then every error, gather and record."""
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    context = {"user": site_user["name"]}
+    context = site_context()
     try:
         found = tk.get_action("harvest_source_show")(context, {"id": source})
     except tk.ObjectNotFound:

@@ -1,7 +1,8 @@
 """`ecologie_csw`: CSW 2.0.2 catalogues (GeoNetwork, géo-IDE, Géoplateforme)
 paged with OWSLib's GetRecords, records in ISO 19139 (parsed by OWSLib) or in
 DCAT (GeoNetwork's DCAT output, parsed by our DCAT-AP-FR profile). Every
-answer goes through our fetcher and hardened XML parser first."""
+answer goes through our fetcher and hardened XML parser first
+(csw_client.py)."""
 
 from __future__ import annotations
 
@@ -10,74 +11,29 @@ from typing import Any
 from urllib.parse import urlencode
 
 import ckan.plugins.toolkit as tk
+from ckan.types import Schema
 from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestJob
 from lxml import etree
 from owslib import fes
-from owslib.catalogue.csw2 import CatalogueServiceWeb
 from owslib.iso import MD_Metadata
-from owslib.util import add_namespaces, bind_url, cleanup_namespaces, element_to_string
+from owslib.util import bind_url
 
-from ckanext.ecologie.harvest import rdf, safexml
+from ckanext.ecologie.harvest import rdf
 from ckanext.ecologie.harvest.base import EcologieHarvesterMixin
-from ckanext.ecologie.harvest.config import Checkers, SourceConfig, one_of, positive_int, strings
+from ckanext.ecologie.harvest.config import SourceConfig
+from ckanext.ecologie.harvest.csw_client import CswClient, CswError
 from ckanext.ecologie.harvest.dcat import dataset_records
 from ckanext.ecologie.harvest.enrich import SourceInfo
-from ckanext.ecologie.harvest.fetch import XML_TYPES, Fetcher, FetchError
+from ckanext.ecologie.harvest.fetch import FetchError
 from ckanext.ecologie.harvest.gather import Page, SourceError
 from ckanext.ecologie.harvest.iso import dataset_from_iso
 from ckanext.ecologie.harvest.records import Record, RecordError, identifier_of, is_uri
+from ckanext.ecologie.harvest.schema import choice, optional, text_list, whole_number_up_to
 
 GMD = "http://www.isotc211.org/2005/gmd"
-CSW = "http://www.opengis.net/cat/csw/2.0.2"
-OWS = "http://www.opengis.net/ows"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 SCHEMAS = {"iso19139": (GMD, "gmd:MD_Metadata"), "dcat": ("http://www.w3.org/ns/dcat#", "csw:Record")}
-CSW_ROOTS = {f"{{{CSW}}}Capabilities", f"{{{CSW}}}GetRecordsResponse"}
-
-
-class CswError(Exception):
-    pass
-
-
-class SafeCatalogue(CatalogueServiceWeb):
-    """OWSLib's CSW client, with every request sent by our fetcher (timeouts,
-    retries, size cap) and every answer parsed by our hardened parser."""
-
-    def __init__(self, url: str, fetcher: Fetcher, max_bytes: int) -> None:
-        self._fetcher = fetcher
-        self._max_bytes = max_bytes
-        super().__init__(url, timeout=fetcher.config.timeout)
-
-    def _invoke(self) -> None:
-        if isinstance(self.request, str):  # GET with key-value parameters (GetCapabilities)
-            self.request = f"{bind_url(self.url)}{self.request}"
-            response = self._fetcher.get(self.request, XML_TYPES)
-        else:
-            request = add_namespaces(cleanup_namespaces(self.request), ["gmd", "csw", "ogc", "ows", "apiso"])
-            self.request = element_to_string(request, encoding="utf-8")
-            response = self._fetcher.post(self._post_url(), XML_TYPES, self.request, "application/xml")
-        self.response = response.body
-        try:
-            self._exml = safexml.parse(response.body, self._max_bytes)
-        except safexml.UnsafeXML as error:
-            raise CswError(str(error)) from None
-        root = self._exml.getroot()
-        if root.tag == f"{{{OWS}}}ExceptionReport":
-            texts = " ".join(text.strip() for text in root.itertext() if text.strip())
-            raise CswError(tk._("The catalogue answered with an exception: {text}").format(text=texts[:500]))
-        if root.tag not in CSW_ROOTS:
-            raise CswError(tk._("The answer is not a CSW document ({tag})").format(tag=root.tag))
-        self.exceptionreport = None
-
-    def _post_url(self) -> str:
-        """GetRecords' POST address from the capabilities, else the source URL."""
-        for operation in getattr(self, "operations", []):
-            if operation.name == "GetRecords":
-                for method in operation.methods:
-                    if method.get("type", "").lower() == "post" and method.get("url"):
-                        return method["url"]
-        return self.url
 
 
 def _constraints(keywords: list[str] | None) -> list[Any]:
@@ -96,11 +52,11 @@ class EcologieCswHarvester(EcologieHarvesterMixin, HarvesterBase):
             "description": tk._("A CSW 2.0.2 catalogue such as GeoNetwork, géo-IDE or the Géoplateforme"),
         }
 
-    def config_checkers(self) -> Checkers:
+    def config_schema(self) -> Schema:
         return {
-            "output_schema": one_of("output_schema", tuple(SCHEMAS)),
-            "page_size": positive_int("page_size", 500),
-            "keywords": strings("keywords"),
+            "output_schema": optional(choice("output_schema", tuple(SCHEMAS))),
+            "page_size": optional(whole_number_up_to("page_size", 500)),
+            "keywords": text_list("keywords"),
         }
 
     def pages(self, job: HarvestJob, source: SourceInfo, config: SourceConfig) -> Iterator[Page]:
@@ -108,7 +64,7 @@ class EcologieCswHarvester(EcologieHarvesterMixin, HarvesterBase):
         output_schema, type_name = SCHEMAS[schema]
         page_size = config.extra.get("page_size", 100)
         try:
-            catalogue = SafeCatalogue(source.url, self.fetcher(config, source), config.max_bytes)
+            catalogue = CswClient(source.url, self.fetcher(config, source), config.max_bytes)
         except (FetchError, CswError) as error:
             raise SourceError(tk._("GetCapabilities failed: {error}").format(error=error)) from None
         start, pages = 1, 0
@@ -150,8 +106,8 @@ class EcologieCswHarvester(EcologieHarvesterMixin, HarvesterBase):
             start = following
 
     @staticmethod
-    def _elements(catalogue: SafeCatalogue, schema: str) -> list[etree._Element]:
-        results = catalogue._exml.getroot().find(f"{{{CSW}}}SearchResults")
+    def _elements(catalogue: CswClient, schema: str) -> list[etree._Element]:
+        results = catalogue.search_results()
         if results is None:
             return []
         tag = f"{{{GMD}}}MD_Metadata" if schema == "iso19139" else f"{{{RDF}}}RDF"

@@ -9,6 +9,7 @@ from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.types import Schema
 from ckanext.dcat.harvesters.rdf import DCATRDFHarvester
 from ckanext.dcat.interfaces import IDCATRDFHarvester
 from ckanext.harvest.model import HarvestJob
@@ -16,13 +17,16 @@ from ckanext.harvest.model import HarvestJob
 from ckanext.ecologie.dataservices.harvest import service_records
 from ckanext.ecologie.harvest import rdf
 from ckanext.ecologie.harvest.base import EcologieHarvesterMixin, hash_context
-from ckanext.ecologie.harvest.config import Checkers, SourceConfig, one_of
+from ckanext.ecologie.harvest.config import SourceConfig
 from ckanext.ecologie.harvest.enrich import SourceInfo
 from ckanext.ecologie.harvest.fetch import FetchError
 from ckanext.ecologie.harvest.gather import Page, SourceError
 from ckanext.ecologie.harvest.pages import ReadPage, page_digest, recall
 from ckanext.ecologie.harvest.rdf_records import catalogue_roots, record_of
 from ckanext.ecologie.harvest.records import Record, RecordError, extra
+from ckanext.ecologie.harvest.schema import choice, optional
+
+RDF_FORMATS = ("xml", "turtle", "n3", "nt", "json-ld")  # rdflib's names, for a source's `rdf_format`
 
 
 def dataset_records(parser: Any, source: SourceInfo) -> Iterator[Record | RecordError]:
@@ -51,8 +55,8 @@ class EcologieDcatHarvester(EcologieHarvesterMixin, DCATRDFHarvester):
             ),
         }
 
-    def config_checkers(self) -> Checkers:
-        return {"rdf_format": one_of("rdf_format", ("xml", "turtle", "n3", "nt", "json-ld"))}
+    def config_schema(self) -> Schema:
+        return {"rdf_format": optional(choice("rdf_format", RDF_FORMATS))}
 
     def pages(self, job: HarvestJob, source: SourceInfo, config: SourceConfig) -> Iterator[Page]:
         fetcher = self.fetcher(config, source)

@@ -12,11 +12,11 @@ import ckan.plugins.toolkit as tk
 from ckanext.harvest.model import HarvestGatherError, HarvestJob, HarvestObject, HarvestObjectExtra
 from sqlalchemy import or_
 
+from ckanext.ecologie.contexts import site_context
 from ckanext.ecologie.harvest import ownership
 from ckanext.ecologie.harvest.config import SourceConfig
 from ckanext.ecologie.harvest.model import HarvestRecord
 from ckanext.ecologie.harvest.ownership import Reach
-from ckanext.ecologie.site import site_context
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from ckanext.ecologie.access import harvest_hook as access_harvest
-from ckanext.ecologie.access.fields import MAX_REASON_LENGTH
+from ckanext.ecologie.access.schema import MAX_REASON_LENGTH
 from ckanext.ecologie.harvest import formats, geometry, junk, licences, publishers
 from ckanext.ecologie.harvest.config import SourceConfig
 from ckanext.ecologie.harvest.ownership import Reach

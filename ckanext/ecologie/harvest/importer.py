@@ -18,6 +18,7 @@ from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestObject
 from sqlalchemy import or_
 
+from ckanext.ecologie.contexts import site_context
 from ckanext.ecologie.harvest import ownership
 from ckanext.ecologie.harvest.config import SourceConfig
 from ckanext.ecologie.harvest.database_wait import database_gone
@@ -36,11 +37,6 @@ UNCHANGED = "unchanged"
 
 class RecordImportError(Exception):
     """A record that could not become a dataset; the message is for the report."""
-
-
-def _context() -> dict[str, Any]:
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    return {"user": site_user["name"], "ignore_auth": True}
 
 
 def _package_of(
@@ -131,7 +127,7 @@ def _save(dataset: dict[str, Any], creating: bool) -> str:
     schema = package_plugin.create_package_schema() if creating else package_plugin.update_package_schema()
     # defer_commit: CKAN leaves the database commit (import_record's) and the
     # indexing (batched Solr commits, see indexing.py) to us
-    site = _context()
+    site = site_context()
     context = {
         **site,
         "return_id_only": True,
@@ -178,7 +174,7 @@ def import_record(harvest_object: HarvestObject, source: SourceInfo, config: Sou
             return UNCHANGED
         existing = None
         if package is not None:
-            existing = tk.get_action("package_show")(_context(), {"id": package.id})
+            existing = tk.get_action("package_show")(site_context(), {"id": package.id})
         dataset = enrich(dataset, identifier, source, config, package.id if package else None, owner_org)
         if package is not None:
             ownership.check_update(source.reach, package, dataset)

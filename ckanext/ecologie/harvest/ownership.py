@@ -30,6 +30,7 @@ from ckanext.harvest.model import HarvestObject, HarvestSource
 from sqlalchemy import or_
 
 from ckanext.ecologie.access.rights import OPEN, OPEN_WITH_ACCOUNT, RESTRICTED
+from ckanext.ecologie.contexts import site_user_name
 from ckanext.ecologie.harvest.model import HarvestRecord, SourceLink, SourceTrust
 
 RANK = {OPEN: 0, OPEN_WITH_ACCOUNT: 1, RESTRICTED: 2}
@@ -162,7 +163,7 @@ def check_update(reach: Reach, package: model.Package, dataset: dict[str, Any]) 
 
 
 def _harvest_users() -> set[str]:
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+    site_user = site_user_name()
     return {site_user, tk.config.get("ckanext.harvest.user_name") or site_user}
 
 

@@ -17,6 +17,7 @@ import ckan.plugins.toolkit as tk
 import yaml
 from ckan.lib.munge import munge_title_to_name
 
+from ckanext.ecologie.contexts import site_context
 from ckanext.ecologie.harvest.config import ConfigError, SourceConfig, publisher_mapping
 from ckanext.ecologie.harvest.locks import advisory_lock
 
@@ -75,9 +76,7 @@ def _create(name: str, title: str, organization_type: str | None, uri: str | Non
         data: dict[str, Any] = {"name": name, "title": title}
         if organization_type:
             data["organization_type"] = organization_type
-        site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-        context = {"user": site_user["name"], "ignore_auth": True}
-        created = tk.get_action("organization_create")(context, data)
+        created = tk.get_action("organization_create")(site_context(), data)
         log.info("created organisation %s for publisher %s", name, uri or title)
         return created["id"]
 

@@ -37,9 +37,5 @@ def harvest_source_show_status(original: Action, context: Context, data_dict: Da
     return status
 
 
-def get_actions() -> dict[str, Action]:
-    return {"harvest_job_show": harvest_job_show, "harvest_source_show_status": harvest_source_show_status}
-
-
 def get_helpers() -> dict[str, Any]:
     return {"ecologie_harvest_pending_deletions": pending_deletions}

@@ -26,6 +26,8 @@ import ckan.plugins.toolkit as tk
 import yaml
 from ckanext.harvest.model import HarvestSource
 
+from ckanext.ecologie.contexts import site_context
+
 FREQUENCIES = ("MANUAL", "MONTHLY", "WEEKLY", "BIWEEKLY", "DAILY", "ALWAYS")
 FIELDS = ("name", "url", "type", "organization")
 KNOWN = {*FIELDS, "title", "frequency", "config", "trust"}
@@ -135,20 +137,15 @@ def parse(text: str) -> list[SourceSpec]:
     return specs
 
 
-def _context() -> dict[str, Any]:
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    return {"user": site_user["name"], "ignore_auth": True}
-
-
 def _ensure_organization(organization: dict[str, str]) -> str:
     try:
-        return tk.get_action("organization_show")(_context(), {"id": organization["name"]})["id"]
+        return tk.get_action("organization_show")(site_context(), {"id": organization["name"]})["id"]
     except tk.ObjectNotFound:
         pass
     data = {"name": organization["name"], "title": organization.get("title") or organization["name"]}
     if organization.get("type"):
         data["organization_type"] = organization["type"]
-    return tk.get_action("organization_create")(_context(), data)["id"]
+    return tk.get_action("organization_create")(site_context(), data)["id"]
 
 
 def _current(name: str) -> dict[str, Any] | None:
@@ -188,7 +185,7 @@ def apply(spec: SourceSpec) -> str:
     }
     current = _current(spec.name)
     if current is None:
-        tk.get_action("harvest_source_create")(_context(), {"name": spec.name, **wanted})
+        tk.get_action("harvest_source_create")(site_context(), {"name": spec.name, **wanted})
         return "created"
     if not _made_by_an_operator(current["creator_user_id"]):
         # the file grants what it declares: a source someone made through the
@@ -207,5 +204,5 @@ def apply(spec: SourceSpec) -> str:
     # an update, not a patch: once a job ran, ckanext-harvest's cached copy of
     # a source holds its fields as extras, which a patch sends back and the
     # source schema refuses (the file holds every field it manages anyway)
-    tk.get_action("harvest_source_update")(_context(), {"id": current["id"], "name": spec.name, **wanted})
+    tk.get_action("harvest_source_update")(site_context(), {"id": current["id"], "name": spec.name, **wanted})
     return "updated"

@@ -8,15 +8,17 @@ from collections.abc import Iterator
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.types import Schema
 from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestJob
 
 from ckanext.ecologie.harvest.base import EcologieHarvesterMixin
-from ckanext.ecologie.harvest.config import Checkers, SourceConfig, positive_int, strings
+from ckanext.ecologie.harvest.config import SourceConfig
 from ckanext.ecologie.harvest.enrich import SourceInfo
 from ckanext.ecologie.harvest.fetch import JSON_TYPES, Fetcher, FetchError
 from ckanext.ecologie.harvest.gather import Page, SourceError
 from ckanext.ecologie.harvest.records import Record, RecordError, identifier_of, set_extra
+from ckanext.ecologie.harvest.schema import optional, text_list, whole_number_up_to
 
 API_PATH = "/api/1/datasets/"
 
@@ -87,12 +89,12 @@ class EcologieUdataHarvester(EcologieHarvesterMixin, HarvesterBase):
             "description": tk._("The udata API of data.gouv.fr or of a thematic portal, by organisation, tag or topic"),
         }
 
-    def config_checkers(self) -> Checkers:
+    def config_schema(self) -> Schema:
         return {
-            "organizations": strings("organizations"),
-            "tags": strings("tags"),
-            "topic": strings("topic"),
-            "page_size": positive_int("page_size", 100),
+            "organizations": text_list("organizations"),
+            "tags": text_list("tags"),
+            "topic": text_list("topic"),
+            "page_size": optional(whole_number_up_to("page_size", 100)),
         }
 
     def pages(self, job: HarvestJob, source: SourceInfo, config: SourceConfig) -> Iterator[Page]:

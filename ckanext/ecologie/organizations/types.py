@@ -1,4 +1,5 @@
-"""Organisation types, stored in the organisation's extras.
+"""Organisation types, stored in the organisation's extras (see
+`organizations/schema.py`).
 
 Datasets are faceted on their organisation's type; the indexer asks
 `type_of()` for every dataset, so all types are read in one query and kept
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -72,29 +72,3 @@ def forget() -> None:
     global _read_at
     with _lock:
         _read_at = 0.0
-
-
-def validate(data_dict: dict[str, Any], stored_extras: dict[str, str]) -> None:
-    """Move a valid `organization_type` into the extras (keeping the other
-    stored extras when none are given); raise on a bad one."""
-    if EXTRA_KEY not in data_dict:
-        return
-    value = data_dict.pop(EXTRA_KEY) or ""
-    if value and value not in TYPES:
-        message = tk._("Unknown organisation type: {value}. Choose one of: {types}")
-        raise tk.ValidationError({EXTRA_KEY: [message.format(value=value, types=", ".join(TYPES))]})
-    given = data_dict.get("extras")
-    if given is None:
-        given = [{"key": key, "value": stored} for key, stored in stored_extras.items()]
-    extras = [extra for extra in given if extra.get("key") != EXTRA_KEY]
-    if value:
-        extras.append({"key": EXTRA_KEY, "value": value})
-    data_dict["extras"] = extras
-
-
-def expose(org_dict: dict[str, Any]) -> dict[str, Any]:
-    """Show the type as a top-level field, as it is given."""
-    for extra in org_dict.get("extras") or []:
-        if extra.get("key") == EXTRA_KEY:
-            org_dict[EXTRA_KEY] = extra.get("value")
-    return org_dict

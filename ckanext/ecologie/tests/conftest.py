@@ -4,7 +4,8 @@ import email
 import email.policy
 import os
 import shutil
-from collections.abc import Iterator
+import signal
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -46,29 +47,68 @@ def harvest_consumers(request: pytest.FixtureRequest, clean_queues: None) -> Ite
         yield consumers
 
 
-class Inbox:
-    """Messages received by the test SMTP server."""
+def run_queued_jobs() -> None:
+    """Run the background jobs queued so far (e-mails leave through them:
+    ckanext/ecologie/mail.py), as `ckan jobs worker` does, until the queue
+    is empty. Jobs queued by a portal process of the browser tests too: it
+    reads the same configuration."""
+    from ckan.lib import jobs
+
+    # rq's worker takes SIGINT and SIGTERM for its warm shutdown and keeps
+    # them: give them back to pytest, so that Ctrl-C still stops the run
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        jobs.Worker().work(burst=True)
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+
+
+@pytest.fixture
+def job_worker() -> Callable[[], None]:
+    """Call it to run the jobs queued so far."""
+    return run_queued_jobs
+
+
+class _Receiver:
+    """The SMTP server's handler: keeps what it receives."""
 
     def __init__(self) -> None:
-        self.messages: list[tuple[list[str], str]] = []
+        self.received: list[tuple[list[str], str]] = []
 
     async def handle_DATA(self, server: object, session: object, envelope) -> str:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         body = message.get_body(preferencelist=("plain",))
         text = f"Subject: {message['subject']}\n\n{body.get_content() if body else ''}"
-        self.messages.append((list(envelope.rcpt_tos), text))
+        self.received.append((list(envelope.rcpt_tos), text))
         return "250 OK"
+
+
+class Inbox:
+    """Messages received by the test SMTP server. Reading them first runs
+    the queued jobs, where the portal's e-mails wait to be sent."""
+
+    def __init__(self) -> None:
+        self.receiver = _Receiver()
+
+    @property
+    def messages(self) -> list[tuple[list[str], str]]:
+        run_queued_jobs()
+        return self.receiver.received
 
 
 @pytest.fixture
 def smtp_server() -> Iterator[Inbox]:
-    """A real SMTP server on 127.0.0.1, at the port of `smtp.server`."""
+    """A real SMTP server on 127.0.0.1, at the port of `smtp.server`. Mail
+    that earlier tests queued is dropped: it is not this test's."""
     import ckan.plugins.toolkit as tk
     from aiosmtpd.controller import Controller
+    from ckan.lib import jobs
 
+    jobs.get_queue().empty()
     inbox = Inbox()
     port = int(tk.config.get("smtp.server").rsplit(":", 1)[1])
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller = Controller(inbox.receiver, hostname="127.0.0.1", port=port)
     controller.start()
     try:
         yield inbox

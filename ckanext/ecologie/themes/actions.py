@@ -9,29 +9,16 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.ecologie.themes import search
+from ckanext.ecologie.themes import schema, search
 from ckanext.ecologie.themes.classifier import normalize
 from ckanext.ecologie.themes.store import get_taxonomy
-from ckanext.ecologie.themes.taxonomy import BOUQUET, DATASET, SCHEMES, Concept, Taxonomy
+from ckanext.ecologie.themes.taxonomy import BOUQUET, DATASET, Concept, Taxonomy
 
 BOUQUET_TYPE = "bouquet"
 
 
-def _schema() -> dict[str, list[Any]]:
-    ignore_missing = tk.get_validator("ignore_missing")
-    default = tk.get_validator("default")
-    one_of = tk.get_validator("one_of")
-    unicode_safe = tk.get_validator("unicode_safe")
-    return {
-        "id": [ignore_missing, unicode_safe],
-        "q": [ignore_missing, unicode_safe],
-        "scheme": [default(DATASET), one_of(list(SCHEMES))],
-        "limit": [default(10), tk.get_validator("natural_number_validator")],
-    }
-
-
 def _validated(context: Context, data_dict: DataDict, required: Iterable[str] = ()) -> dict[str, Any]:
-    data, errors = tk.navl_validate(data_dict, _schema(), context)
+    data, errors = tk.navl_validate(data_dict, schema.theme_query(), context)
     for name in required:
         if not data.get(name):
             errors.setdefault(name, []).append(tk._("Missing value"))
@@ -184,11 +171,3 @@ def ecologie_theme_autocomplete(context: Context, data_dict: DataDict) -> list[d
         {"id": concept.id, "label": concept.label(language), "scheme": taxonomy.scheme, "parent": concept.parent}
         for _, concept in ranked[: data["limit"]]
     ]
-
-
-def get_actions() -> dict[str, Any]:
-    return {
-        "ecologie_theme_list": ecologie_theme_list,
-        "ecologie_theme_show": ecologie_theme_show,
-        "ecologie_theme_autocomplete": ecologie_theme_autocomplete,
-    }

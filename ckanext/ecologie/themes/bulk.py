@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import ckan.model as model
 
+from ckanext.ecologie.batches import batches
 from ckanext.ecologie.search_index import reindex_with
 from ckanext.ecologie.themes.classifier import Classifier, classifier_for
 from ckanext.ecologie.themes.store import get_taxonomy
@@ -57,11 +58,6 @@ def dataset_ids(all_datasets: bool = False, source: str | None = None, dataset: 
     return [row.id for row in query.order_by(model.Package.id)]
 
 
-def _batches(ids: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(ids), BATCH):
-        yield ids[start : start + BATCH]
-
-
 def _tags_of(ids: Iterable[str]) -> dict[str, list[str]]:
     rows = (
         model.Session.query(model.PackageTag.package_id, model.Tag.name)
@@ -77,7 +73,7 @@ def _tags_of(ids: Iterable[str]) -> dict[str, list[str]]:
 def classify_many(ids: list[str], dry_run: bool = False, progress: Callable[[int], None] | None = None) -> Summary:
     summary = Summary()
     classifier = classifier_for(get_taxonomy())
-    for batch in _batches(ids):
+    for batch in batches(ids, BATCH):
         changed = _classify_batch(batch, classifier, summary, dry_run)
         if not dry_run and changed:
             model.Session.commit()

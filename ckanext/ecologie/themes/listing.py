@@ -10,10 +10,11 @@ from urllib.parse import urlencode
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
-from ckan.common import current_user, request
+from ckan.common import request
 from ckan.lib.helpers import Page
 from ckan.lib.search import SearchError, SearchQueryError
 
+from ckanext.ecologie.contexts import user_context
 from ckanext.ecologie.resilience.outages import SearchUnavailable
 
 RESERVED = ("q", "page", "sort")
@@ -47,7 +48,7 @@ def search_page(fixed_fq: str, url: str, package_type: str = "dataset") -> dict[
         fields_grouped.setdefault(name, []).append(value)
         fq += ' {}:"{}"'.format(name, value.replace('"', '\\"'))
     titles = facet_titles(package_type)
-    context = {"user": current_user.name, "for_view": True, "auth_user_obj": current_user}
+    context = user_context(for_view=True)
     params_nopage = [(name, value) for name, value in args.items(multi=True) if name != "page"]
 
     def pager_url(q: Any = None, page: int | None = None) -> str:  # Page passes q too

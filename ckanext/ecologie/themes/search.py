@@ -19,7 +19,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.ecologie.access.rights import access_right_labels
+from ckanext.ecologie.access.rights import INDEX_FIELD, access_right_labels
 from ckanext.ecologie.organizations import types as organization_types
 from ckanext.ecologie.themes.store import get_taxonomy
 from ckanext.ecologie.themes.taxonomy import BOUQUET, DATASET
@@ -29,7 +29,6 @@ THEME_FIELD = "vocab_ecosphere_theme"
 SUBTHEME_FIELD = "vocab_ecosphere_subtheme"
 BOUQUET_THEME_FIELD = "vocab_bouquet_theme"
 ORGANIZATION_TYPE_FIELD = "vocab_organization_type"
-ACCESS_FIELD = "vocab_access_rights"  # indexed by the access capability
 UNIVERSE_PARAMETER = "ext_universe"  # `ext_universe=all`: the whole shared catalogue
 
 
@@ -126,7 +125,7 @@ def facet_titles(facets: dict[str, Any], package_type: str) -> dict[str, Any]:
     for key, label in core.items():
         title = facets.get(key)
         ordered[key] = title if title and title != key else label
-    ordered[ACCESS_FIELD] = _("Access")
+    ordered[INDEX_FIELD] = _("Access")
     facets.clear()
     facets.update(ordered)
     return facets
@@ -140,7 +139,7 @@ def label_facet_items(search_results: dict[str, Any]) -> dict[str, Any]:
         SUBTHEME_FIELD: lambda value: _concept_label(DATASET, value, language),
         BOUQUET_THEME_FIELD: lambda value: _concept_label(BOUQUET, value, language),
         ORGANIZATION_TYPE_FIELD: organization_types.label,
-        ACCESS_FIELD: lambda value: access_right_labels().get(value, value),
+        INDEX_FIELD: lambda value: access_right_labels().get(value, value),
         "vocab_bouquet_top": lambda value: _concept_label(BOUQUET, value, language),
         "vocab_bouquet_subtheme": lambda value: _concept_label(BOUQUET, value, language),
     }

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan.common import current_user, request
+from ckan.common import request
 from flask import Blueprint
 
+from ckanext.ecologie.contexts import user_context
 from ckanext.ecologie.themes import listing, search
 from ckanext.ecologie.themes.taxonomy import BOUQUET
 
@@ -15,18 +16,14 @@ themes = Blueprint("ecologie_themes", __name__, url_prefix="/theme")
 BOUQUETS_SHOWN = 6
 
 
-def _context() -> dict[str, Any]:
-    return {"user": current_user.name, "auth_user_obj": current_user, "for_view": True}
-
-
 def index() -> str:
-    concepts = tk.get_action("ecologie_theme_list")(_context(), {"scheme": "dataset"})  # type: ignore[arg-type]
+    concepts = tk.get_action("ecologie_theme_list")(user_context(for_view=True), {"scheme": "dataset"})
     return tk.render("themes/index.html", {"concepts": concepts})
 
 
 def read(id: str) -> str:
     try:
-        concept = tk.get_action("ecologie_theme_show")(_context(), {"id": id})  # type: ignore[arg-type]
+        concept = tk.get_action("ecologie_theme_show")(user_context(for_view=True), {"id": id})
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Theme not found"))
     url = tk.h.url_for("ecologie_themes.read", id=id)
@@ -44,7 +41,7 @@ def _bouquets(concept: dict[str, Any]) -> dict[str, Any]:
         return {"count": 0, "results": []}
     themes_fq = " OR ".join(f'"{theme}"' for theme in mapped)
     return tk.get_action("package_search")(
-        _context(),  # type: ignore[arg-type]
+        user_context(for_view=True),
         {
             "fq": f"+dataset_type:{BOUQUET} +{search.BOUQUET_THEME_FIELD}:({themes_fq})",
             "rows": BOUQUETS_SHOWN,

@@ -9,21 +9,18 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.ecologie.access import rights
 from ckanext.ecologie.bouquets import BOUQUET
-
-
-def _context() -> dict[str, Any]:
-    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+from ckanext.ecologie.contexts import user_context
 
 
 def figures() -> dict[str, Any]:
     """Datasets, organisations and bouquets, and the share of datasets by
     access right, with the geometry of a stacked bar (percentages of 100)."""
     datasets = tk.get_action("package_search")(
-        _context(), {"rows": 0, "facet.field": ["vocab_access_rights"], "facet.limit": -1}
+        user_context(), {"rows": 0, "facet.field": [rights.INDEX_FIELD], "facet.limit": -1}
     )
-    bouquets = tk.get_action("package_search")(_context(), {"rows": 0, "fq": f"+dataset_type:{BOUQUET}"})
-    organizations = tk.get_action("organization_list")(_context(), {})
-    by_access = datasets.get("facets", {}).get("vocab_access_rights", {})
+    bouquets = tk.get_action("package_search")(user_context(), {"rows": 0, "fq": f"+dataset_type:{BOUQUET}"})
+    organizations = tk.get_action("organization_list")(user_context(), {})
+    by_access = datasets.get("facets", {}).get(rights.INDEX_FIELD, {})
     total = datasets["count"]
     labels = rights.access_right_labels()
     shares, offset = [], 0.0
@@ -48,11 +45,11 @@ def figures() -> dict[str, Any]:
 def latest_bouquets(limit: int = 3) -> list[dict[str, Any]]:
     """The last bouquets published, as the visitor sees them."""
     found = tk.get_action("package_search")(
-        _context(), {"fq": f"+dataset_type:{BOUQUET}", "sort": "metadata_created desc", "rows": limit}
+        user_context(), {"fq": f"+dataset_type:{BOUQUET}", "sort": "metadata_created desc", "rows": limit}
     )
     return found["results"]
 
 
 def themes() -> list[dict[str, Any]]:
     """The top themes of the datasets, with the visitor's counts."""
-    return tk.get_action("ecologie_theme_list")(_context(), {"scheme": "dataset"})
+    return tk.get_action("ecologie_theme_list")(user_context(), {"scheme": "dataset"})

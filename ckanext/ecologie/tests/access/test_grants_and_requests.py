@@ -204,6 +204,9 @@ def test_a_refusal_needs_a_reason_and_is_told(app, people, smtp_server) -> None:
     [
         ("agent", {"reason": ""}, "reason"),
         ("agent", {"reason": "x" * 2001}, "reason"),
+        ("agent", {"reason": "   "}, "reason"),
+        ("agent", {"reason": 5}, "reason"),  # not text: refused, not a 500
+        ("agent", {"reason": ["Étude"]}, "reason"),
         ("agent", {"package_id": "open"}, "package_id"),
         ("editor", {}, "package_id"),  # already has access
     ],

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ckanext.ecologie.discussions import feedback
+from ckanext.ecologie.pages import feedback
 
 pytestmark = pytest.mark.usefixtures("with_plugins")
 

@@ -3,11 +3,16 @@ the fetcher (retries, size cap, content types), identifiers and hashes."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+
+import ckan.plugins.toolkit as tk
 import pytest
 
 from ckanext.ecologie.harvest import formats, junk, licences, safexml
-from ckanext.ecologie.harvest.config import load
-from ckanext.ecologie.harvest.fetch import Fetcher, FetchError
+from ckanext.ecologie.harvest.config import ConfigError, load
+from ckanext.ecologie.harvest.csw import EcologieCswHarvester
+from ckanext.ecologie.harvest.fetch import XML_TYPES, Fetcher, FetchError
 from ckanext.ecologie.harvest.records import content_hash, identifier_of
 from ckanext.ecologie.tests.harvest.servers import Answer
 
@@ -97,6 +102,56 @@ def test_fetcher(catalogue_server) -> None:
     with pytest.raises(FetchError, match="404"):
         fetcher.get(catalogue_server.url + "/missing", ["application/json"])
     assert catalogue_server.hits["/missing"] == 1  # a 4xx is not retried
+
+
+def _trickle() -> Iterator[bytes]:
+    """20 s of an answer, a little at a time (never a read timeout)."""
+    for _ in range(400):
+        time.sleep(0.05)
+        yield b"x" * 1024
+
+
+def test_fetcher_retries_with_urllib3(catalogue_server) -> None:
+    """urllib3's Retry: POSTs (CSW GetRecords) retried too, a 5xx answer
+    closed unread (a hostile one may never end), a timeout reported as one."""
+    fetcher = Fetcher(load('{"timeout": 1, "retries": 2, "backoff": 0.01}'), allow_private=True)
+    catalogue_server.add("/busy", Answer(status=503, content_type="text/plain", body=b"busy"))
+    with pytest.raises(FetchError, match="503"):
+        fetcher.post(catalogue_server.url + "/busy", XML_TYPES, b"<GetRecords/>", "application/xml")
+    assert catalogue_server.hits["/busy"] == 3
+    catalogue_server.add("/trickle", Answer(status=500, content_type="text/plain", body=_trickle))
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="500"):
+        fetcher.get(catalogue_server.url + "/trickle", ["application/json"])
+    assert catalogue_server.hits["/trickle"] == 3 and time.monotonic() - started < 5
+    catalogue_server.add("/slow", Answer(delay=3, content_type="application/json", body=b"{}"))
+    slow = Fetcher(load('{"timeout": 0.5, "retries": 1, "backoff": 0}'), allow_private=True)
+    with pytest.raises(FetchError) as raised:
+        slow.get(catalogue_server.url + "/slow", ["application/json"])
+    no_answer = tk._("No answer from {url} within {seconds} s")
+    assert str(raised.value) == no_answer.format(url=catalogue_server.url + "/slow", seconds=0.5)
+    assert catalogue_server.hits["/slow"] == 2
+
+
+@pytest.mark.ckan_config("ckanext.ecologie.harvest.timeout", 7)
+def test_source_config_schema() -> None:
+    """The portal's defaults where a key is not given; every error at once,
+    unknown keys first."""
+    config = load('{"keywords": " eau ", "page_size": 20}', EcologieCswHarvester().config_schema())
+    assert (config.timeout, config.retries, config.extra) == (7, 3, {"keywords": ["eau"], "page_size": 20})
+    with pytest.raises(ConfigError) as raised:
+        load('{"colour": "green", "timeout": "slow", "page_size": 0}', EcologieCswHarvester().config_schema())
+    allowed = (
+        "backoff, keywords, max_deletion_share, max_size_mb, organization_type, output_schema, page_size, "
+        "publisher_mapping, publishers_to_organizations, retries, timeout"
+    )
+    assert str(raised.value) == "; ".join(
+        [
+            tk._("Unknown configuration keys: {keys}. Allowed: {allowed}").format(keys="colour", allowed=allowed),
+            tk._("{name} must be a number").format(name="timeout"),
+            tk._("{name} must be a whole number from 1 to {maximum}").format(name="page_size", maximum=500),
+        ]
+    )
 
 
 def test_identifiers_and_hashes() -> None:

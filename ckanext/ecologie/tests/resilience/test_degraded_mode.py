@@ -15,7 +15,7 @@ import pytest
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
-from ckanext.ecologie.discussions import feedback
+from ckanext.ecologie.pages import feedback
 from ckanext.ecologie.tests.helpers import make_dataset
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")

@@ -2,26 +2,26 @@
 
 Spam protection: a honeypot field that people never see, a minimum time
 between showing the form and sending it (signed, so it cannot be forged),
-and a limit of messages per address and hour, counted in Redis.
+and a limit of messages per address and hour, counted in Redis. The
+fields are checked by the form's schema (schema.py); the message is queued
+for the background worker (ckanext/ecologie/mail.py).
 """
 
 from __future__ import annotations
 
-import re
 import time
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan.lib import mailer
 from ckan.lib.redis import connect_to_redis
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from ckanext.ecologie import mail
+from ckanext.ecologie.pages.schema import feedback_schema
 from ckanext.ecologie.resilience import outages
 
 HONEYPOT = "website"
 MIN_SECONDS = 3
-MAX_MESSAGE = 5000
-EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")  # also keeps newlines out of Reply-To
 
 
 def _signer() -> URLSafeSerializer:
@@ -50,40 +50,34 @@ def _over_limit(address: str) -> bool:
 
 
 def send(form: dict[str, Any], address: str) -> dict[str, list[str]]:
-    """Errors by field; an empty dict when the message was sent. A robot
+    """Errors by field; an empty dict when the message was queued. A robot
     (honeypot filled, form sent too fast) is told nothing useful."""
-    errors: dict[str, list[str]] = {}
     if form.get(HONEYPOT) or _too_fast(form.get("token", "")):
         return {"form": [tk._("Your message could not be sent. Please try again in a moment.")]}
-    name, email, message = (str(form.get(field) or "").strip() for field in ("name", "email", "message"))
-    subject = str(form.get("subject") or "").strip()[:200]
-    if not message:
-        errors["message"] = [tk._("Missing value")]
-    elif len(message) > MAX_MESSAGE:
-        errors["message"] = [tk._("At most {count} characters").format(count=MAX_MESSAGE)]
-    if email and not EMAIL.match(email):
-        errors["email"] = [tk._("Give a valid e-mail address, or none")]
+    fields, errors = tk.navl_validate(form, feedback_schema(), {})
     recipient = tk.config.get("ckanext.ecologie.feedback.recipient")
     if not recipient:
         errors["form"] = [tk._("The feedback form is not configured on this portal")]
     if errors:
         return errors
+    not_sent_now = {"form": [tk._("Your message could not be sent now: please try again in a few minutes.")]}
     try:
         over_limit = _over_limit(address)
     except outages.REDIS_ERRORS:
         # the limit cannot be counted: refuse rather than let a flood through
         outages.note(outages.QUEUE)
-        return {"form": [tk._("Your message could not be sent now: please try again in a few minutes.")]}
+        return not_sent_now
     if over_limit:
         return {"form": [tk._("Too many messages from your address: please try again later.")]}
     body = tk._("Message from {name} <{email}>:\n\n{message}").format(
-        name=name or tk._("anonymous"), email=email or "-", message=message
+        name=fields["name"] or tk._("anonymous"), email=fields["email"] or "-", message=fields["message"]
     )
-    headers = {"Reply-To": email} if email else {}
+    subject = f"[{tk._('Feedback')}] {fields['subject'] or '-'}"
     try:
-        mailer.mail_recipient(
-            tk._("Portal team"), recipient, f"[{tk._('Feedback')}] {subject or '-'}", body, headers=headers
+        mail.send(
+            tk._("Portal team"), recipient, subject, body, {"Reply-To": fields["email"]} if fields["email"] else {}
         )
-    except (mailer.MailerException, OSError):
-        return {"form": [tk._("Your message could not be sent. Please try again in a moment.")]}
+    except outages.REDIS_ERRORS:
+        outages.note(outages.QUEUE)
+        return not_sent_now
     return {}
