@@ -149,7 +149,8 @@ def test_arcgis_hub_feed_imports_every_record_whole(catalogue_server, harvest_co
     job = harvest(source, harvest_consumers)
 
     assert not job["gather_errors"] and not job["object_errors"], job
-    assert job["stats"]["added"] == 8
+    # The stored datasets, not the job's stats: ckanext-harvest may deliver an
+    # object twice, and the second delivery counts as an update.
     datasets = datasets_of(source)
     assert len(datasets) == 8
 
