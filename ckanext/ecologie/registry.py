@@ -46,8 +46,13 @@ from ckanext.ecologie.harvest import source_auth
 from ckanext.ecologie.health.views import health as health_blueprint
 from ckanext.ecologie.organizations import actions as organization_actions
 from ckanext.ecologie.organizations import helpers as organization_helpers
+from ckanext.ecologie.organizations import pages as organization_pages
 from ckanext.ecologie.pages import views as pages_views
+from ckanext.ecologie.qgis import helpers as qgis_helpers
+from ckanext.ecologie.qgis.views import qgis as qgis_blueprint
 from ckanext.ecologie.resilience.answers import degraded as degraded_blueprint
+from ckanext.ecologie.search import helpers as search_helpers
+from ckanext.ecologie.search.views import search as search_blueprint
 from ckanext.ecologie.themes import actions as theme_actions
 from ckanext.ecologie.themes import auth as theme_auth
 from ckanext.ecologie.themes import helpers as theme_helpers
@@ -123,6 +128,9 @@ def helpers() -> dict[str, Any]:
         **ui_helpers.get_helpers(),
         **harvest_report.get_helpers(),
         **organization_helpers.get_helpers(),
+        **qgis_helpers.get_helpers(),
+        **search_helpers.get_helpers(),
+        **organization_pages.get_helpers(),
     }
 
 
@@ -135,6 +143,8 @@ BLUEPRINTS = [
     error_pages,
     degraded_blueprint,
     health_blueprint,
+    qgis_blueprint,
+    search_blueprint,
 ]
 
 
