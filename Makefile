@@ -58,6 +58,7 @@ load: venv
 	$(BIN)/python tools/load.py --url $(LOAD_URL) --clients $(LOAD_CLIENTS) --seconds $(LOAD_SECONDS)
 
 test: services
+	@tools/qgis.sh
 	@tools/test.sh
 
 bench: services
