@@ -31,6 +31,11 @@ def _text(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
+def _datasets(main: str) -> list[tuple[str, str]]:
+    """(address, title) of each dataset card, in order."""
+    return re.findall(r'class="fr-card__title[^"]*"><a href="(/dataset/[^"]+)">([^<]+)</a>', main)
+
+
 def _get(app, url: str, user: dict | None = None, status: int = 200) -> str:
     headers = {"Authorization": factories.APIToken(user=user["name"])["token"]} if user else {}
     response = app.get(url, headers=headers, status=status)
@@ -96,7 +101,7 @@ def test_the_organisation_page_shows_type_description_figures_bouquets_and_datas
     assert re.findall(r'class="fr-card__title"><a href="([^"]+)">([^<]+)</a>', bouquets) == [
         ("/bouquet/mieux-se-loger-en-ville", "Mieux se loger en ville")
     ]
-    cards = re.findall(r'<h2 class="fr-card__title fr-h5"><a href="([^"]+)">([^<]+)</a>', main)
+    cards = _datasets(main)
     assert sorted(cards) == [
         ("/dataset/dpe-logements", "Diagnostics de performance énergétique"),
         ("/dataset/parc-locatif", "Parc locatif social"),
@@ -125,7 +130,7 @@ def test_a_member_sees_the_private_dataset_and_the_draft_bouquet_in_the_figures(
 
 def test_the_facets_filter_the_datasets_and_each_filter_can_be_removed(app, publisher) -> None:
     main = _main(_get(app, "/organization/dgaln?res_format=CSV"))
-    assert re.findall(r'<h2 class="fr-card__title fr-h5"><a href="[^"]+">([^<]+)</a>', main) == ["Parc locatif social"]
+    assert [title for _, title in _datasets(main)] == ["Parc locatif social"]
     assert "1 jeu de données trouvé" in main
     tag = re.search(r'<a class="fr-tag fr-tag--dismiss" href="([^"]+)" aria-label="([^"]+)">([^<]+)</a>', main)
     assert tag.groups() == ("/organization/dgaln", "Retirer le filtre Formats : CSV", "Formats : CSV")
@@ -149,14 +154,10 @@ def test_the_facets_filter_the_datasets_and_each_filter_can_be_removed(app, publ
 @pytest.mark.ckan_config("ckan.datasets_per_page", 1)
 def test_the_organisation_datasets_are_paged(app, publisher) -> None:
     first = _main(_get(app, "/organization/dgaln?sort=title_string+asc"))
-    assert re.findall(r'<h2 class="fr-card__title fr-h5"><a href="[^"]+">([^<]+)</a>', first) == [
-        "Diagnostics de performance énergétique"
-    ]
+    assert [title for _, title in _datasets(first)] == ["Diagnostics de performance énergétique"]
     assert 'href="/organization/dgaln?sort=title_string+asc&amp;page=2"' in first
     second = _main(_get(app, "/organization/dgaln?sort=title_string+asc&page=2"))
-    assert re.findall(r'<h2 class="fr-card__title fr-h5"><a href="[^"]+">([^<]+)</a>', second) == [
-        "Parc locatif social"
-    ]
+    assert [title for _, title in _datasets(second)] == ["Parc locatif social"]
 
 
 def test_an_organisation_without_description_says_nothing_of_it(app) -> None:
