@@ -89,7 +89,7 @@ def pagination(page: Page) -> list[dict[str, Any]]:
 
 
 def get_helpers() -> dict[str, Any]:
-    from ckanext.ecologie.ui import assets, breadcrumb, home
+    from ckanext.ecologie.ui import assets, breadcrumb, dataset_page, home
 
     return {
         "ecologie_dsfr_script_url": assets.dsfr_script_url,
@@ -101,4 +101,5 @@ def get_helpers() -> dict[str, Any]:
         "ecologie_home_figures": home.figures,
         "ecologie_latest_bouquets": home.latest_bouquets,
         "ecologie_home_themes": home.themes,
+        **dataset_page.get_helpers(),
     }
