@@ -271,8 +271,9 @@ def test_organisation_counts_hold_no_private_dataset(app, world: World) -> None:
     assert count("member") == 2
     assert count("member", "organization_list_for_user") == 2
     page = _get(app, world, "anonymous", "/organization/")
-    card = page[page.index('alt="producteur"') : page.index('href="/organization/producteur"')]
-    assert '<strong class="count">1 Jeu de données</strong>' in card
+    card = page[page.index('href="/organization/producteur"') :]  # its DSFR card
+    count_shown = card[card.index('ecologie-organization-count">') :].split("<", 1)[0]
+    assert count_shown == 'ecologie-organization-count">1 jeu de données'
 
 
 def test_relationships_name_no_private_dataset(app, world: World) -> None:
