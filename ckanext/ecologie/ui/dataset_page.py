@@ -94,14 +94,28 @@ def extra(pkg: dict[str, Any], key: str) -> Any:
     return pkg.get(key) if key not in ("extras", "resources") else None
 
 
+def filesize(number: int) -> str:
+    """A number of bytes as a reader writes it, "12,3 Mo" (core's French
+    catalogue says "12,3 mébi")."""
+    _ = tk._
+    units = (_("{size} KB"), _("{size} MB"), _("{size} GB"), _("{size} TB"))
+    if number < 1024:
+        return _("{size} bytes").format(size=tk.h.localised_number(number))
+    for power, unit in enumerate(units, start=1):
+        if number < 1024 ** (power + 1) or power == len(units):
+            # one decimal, rounded down as core does
+            return unit.format(size=tk.h.localised_number(float(number * 10 // 1024**power) / 10))
+    return ""
+
+
 def resource_size(res: dict[str, Any]) -> str:
     """A resource's size, as "12,3 Mo"; '' when unknown."""
     for name in _names("size"):
         value = res.get(name)
         if isinstance(value, int | float) and value > 0:
-            return tk.h.localised_filesize(int(value))
+            return filesize(int(value))
         if isinstance(value, str) and value.isdigit() and int(value) > 0:
-            return tk.h.localised_filesize(int(value))
+            return filesize(int(value))
     return ""
 
 

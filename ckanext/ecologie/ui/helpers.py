@@ -89,7 +89,7 @@ def pagination(page: Page) -> list[dict[str, Any]]:
 
 
 def get_helpers() -> dict[str, Any]:
-    from ckanext.ecologie.ui import assets, breadcrumb, dataset_page, home
+    from ckanext.ecologie.ui import assets, breadcrumb, dataset_page, home, resource_page
 
     return {
         "ecologie_dsfr_script_url": assets.dsfr_script_url,
@@ -102,4 +102,5 @@ def get_helpers() -> dict[str, Any]:
         "ecologie_latest_bouquets": home.latest_bouquets,
         "ecologie_home_themes": home.themes,
         **dataset_page.get_helpers(),
+        **resource_page.get_helpers(),
     }
