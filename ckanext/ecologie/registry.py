@@ -58,6 +58,7 @@ from ckanext.ecologie.themes import auth as theme_auth
 from ckanext.ecologie.themes import helpers as theme_helpers
 from ckanext.ecologie.themes.views import themes as themes_blueprint
 from ckanext.ecologie.ui import helpers as ui_helpers
+from ckanext.ecologie.ui import layout as ui_layout
 
 
 def actions_in(module: ModuleType) -> dict[str, Action]:
@@ -126,6 +127,7 @@ def helpers() -> dict[str, Any]:
         **dataservice_helpers.get_helpers(),
         "ecologie_about_html": pages_views.about_html,
         **ui_helpers.get_helpers(),
+        **ui_layout.get_helpers(),
         **harvest_report.get_helpers(),
         **organization_helpers.get_helpers(),
         **qgis_helpers.get_helpers(),
