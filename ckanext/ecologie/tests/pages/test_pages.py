@@ -58,7 +58,7 @@ class TestFeedback:
     def test_a_long_subject_is_refused_beside_its_field(self, app, smtp_server, monkeypatch) -> None:
         monkeypatch.setattr(feedback, "MIN_SECONDS", 0)
         page = app.post("/contact", data={**self._form(app), "subject": "x" * 201}).get_data(as_text=True)
-        assert '<span class="error-block" id="subject-error">Au plus 200 caractères</span>' in page
+        assert '<p class="fr-error-text error-block" id="subject-error">Au plus 200 caractères</p>' in page
         assert smtp_server.messages == []
 
     def test_the_form_is_open_without_an_account_and_labelled(self, app) -> None:
