@@ -19,6 +19,9 @@ CORE_DEFAULTS = {
     "ckan.locale_default": "fr",
     "ckan.locales_offered": ["fr", "en"],
     "ckan.site_title": "Catalogue de la transition écologique",
+    # No avatar from gravatar.com: nothing on a page comes from another host,
+    # and a visitor's address is not sent to a third party.
+    "ckan.gravatar_default": "disabled",
     # French licences (Licence Ouverte...), with what the harvest matches
     "licenses_group_url": REGISTER_URL,
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ckan.plugins as p
 import pytest
 from ckan.common import config_declaration
+from ckan.tests import factories
 
 
 @pytest.mark.usefixtures("with_plugins")
@@ -17,6 +18,15 @@ def test_french_is_the_declared_default_locale() -> None:
     # The declaration, not test.ini: an operator who sets nothing gets French.
     assert config_declaration["ckan.locale_default"].default == "fr"
     assert config_declaration["ckan.locales_offered"].default == ["fr", "en"]
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+def test_user_pages_fetch_no_avatar_from_gravatar(app) -> None:
+    factories.User(name="agente", image_url="")  # the factory gives every user a picture
+    assert config_declaration["ckan.gravatar_default"].default == "disabled"
+    page = app.get("/user/agente", status=200).get_data(as_text=True)
+    assert "gravatar.com" not in page
+    assert "/base/images/placeholder-user.png" in page
 
 
 @pytest.mark.usefixtures("with_plugins", "clean_db")
