@@ -129,7 +129,7 @@ def test_the_page_of_a_dataservice(app) -> None:
     page = app.get(f"/dataservice/{service['name']}").get_data(as_text=True)
     assert "API de la qualité de l&#39;air" in page
     assert f'href="{ENDPOINT}"' in page and f'href="{DOCUMENTATION}"' in page
-    assert '<h2 class="h4">API</h2>' in page
+    assert '<h2 class="fr-h4" id="api-title">API</h2>' in page
 
 
 def test_an_editor_creates_and_edits_an_api_in_one_page(app) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 import ckan.model as model
 import pytest
@@ -208,4 +209,6 @@ def test_the_register_reaches_the_api_and_the_pages(app) -> None:
     assert f"{LOV2_TITLE} <span" in search_page
     assert "Open Data Commons Open Database License (ODbL) <span" in search_page
     dataset_page = app.get("/dataset/baignade").body
-    assert f'<a href="{LOV2_URL}" rel="dc:rights">{LOV2_TITLE}</a>' in dataset_page
+    # the licence's title links to its page, beside the dataset (its DSFR licence block)
+    licence = re.search(r'<section class="fr-mb-3w ecologie-licence".*?</section>', dataset_page, re.S).group(0)
+    assert f'<a class="fr-link" href="{LOV2_URL}" rel="noopener">{LOV2_TITLE}</a>' in licence
