@@ -193,6 +193,7 @@ def get_actions() -> dict[str, Action]:
         "organization_list": _recounted("owner_org", "id", "organization_list"),
         "organization_list_for_user": _recounted("owner_org", "id", "organization_list_for_user"),
         "group_list": _recounted("groups", "name", "group_list"),
+        "group_list_authz": _recounted("groups", "name", "group_list_authz"),
         "package_relationships_list": package_relationships_list,
         "tag_list": tag_list,
         "tag_search": tag_search,

@@ -8,6 +8,7 @@ Every count and list is the visitor's own `package_search` or
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -23,6 +24,8 @@ from ckanext.ecologie.organizations import types
 from ckanext.ecologie.text import fold
 
 TYPE_PARAM = "organization_type"
+# What a type filter link keeps of the list's address (the page goes back to 1).
+KEPT_PARAMS = ("q", "sort")
 _KINDS = ("dataset", BOUQUET, DATASERVICE)
 # organization_list answers at most this many organisations with all_fields
 _ALL_FIELDS_MAX = 25
@@ -90,6 +93,19 @@ def _all_names(context: dict[str, Any], query: dict[str, Any]) -> list[str]:
             return names
 
 
+def _by_visible_count(context: dict[str, Any], names: list[str], descending: bool) -> list[str]:
+    """The names ordered by the datasets the visitor may see. Core's
+    `package_count` order counts private datasets too, and leaves out the
+    organisations without any: the order itself would tell them."""
+    found = tk.get_action("package_search")(
+        dict(context),
+        {"q": "*:*", "rows": 0, "include_private": True, "facet.field": ["organization"], "facet.limit": -1},
+    )
+    counts = found["facets"].get("organization", {})
+    sign = -1 if descending else 1
+    return sorted(names, key=lambda name: (sign * counts.get(name, 0), name))
+
+
 def _types_by_name(names: list[str]) -> dict[str, str]:
     """The type of each named organisation (organisations are public: their
     type is what their page shows)."""
@@ -104,11 +120,13 @@ def _types_by_name(names: list[str]) -> dict[str, str]:
 def _with_type(type_id: str | None) -> str:
     """The list's address with this type filter (None: no filter), its
     search and sort kept, back on the first page."""
-    args = [(key, value) for key, value in tk.request.args.items(multi=True) if key not in (TYPE_PARAM, "page")]
+    # Only the list's own parameters, encoded here: request arguments given to
+    # url_for as keywords could name another endpoint or host.
+    args = [(key, value) for key, value in tk.request.args.items(multi=True) if key in KEPT_PARAMS]
     if type_id:
         args.append((TYPE_PARAM, type_id))
     here = tk.h.url_for("organization.index")
-    return tk.h.url_for("organization.index", **dict(args)) if args else here
+    return f"{here}?{urlencode(args)}" if args else here
 
 
 def directory(per_page: int | None = None) -> dict[str, Any]:
@@ -119,8 +137,12 @@ def directory(per_page: int | None = None) -> dict[str, Any]:
     args = tk.request.args
     per_page = per_page or tk.config.get("ckan.datasets_per_page")
     context = user_context(for_view=True)
-    query = {"q": args.get("q", ""), "sort": args.get("sort") or None, "type": "organization"}
+    sort = args.get("sort") or None
+    by_count = bool(sort) and sort.startswith("package_count")
+    query = {"q": args.get("q", ""), "sort": None if by_count else sort, "type": "organization"}
     names = _all_names(context, query)
+    if by_count:
+        names = _by_visible_count(context, names, descending=not sort.endswith("asc"))
     type_of = _types_by_name(names)
 
     labels = types.labels()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 
 from lxml import etree
 
@@ -31,10 +32,18 @@ WEB_MERCATOR = {
 FRANCE = (-5.5, 41.2, 9.8, 51.3)
 
 
+# Characters XML 1.0 forbids: a harvested title may carry them, lxml refuses them.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml(value: str) -> str:
+    return NOT_XML.sub("", value)
+
+
 def _sub(parent: etree._Element, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
-    element = etree.SubElement(parent, tag, attributes)
+    element = etree.SubElement(parent, tag, {key: _xml(value) for key, value in attributes.items()})
     if text is not None:
-        element.text = text
+        element.text = _xml(text)
     return element
 
 
@@ -60,7 +69,9 @@ def layer_id(layer: Layer, position: int) -> str:
 
 def build(title: str, layers: list[Layer]) -> bytes:
     """The project, as the bytes of a UTF-8 `.qgs` file."""
-    root = etree.Element("qgis", {"projectname": title, "version": QGIS_VERSION, "saveUser": "", "saveUserFull": ""})
+    root = etree.Element(
+        "qgis", {"projectname": _xml(title), "version": QGIS_VERSION, "saveUser": "", "saveUserFull": ""}
+    )
     _sub(root, "homePath", path="")
     _sub(root, "title", title)
     _crs(_sub(root, "projectCrs"))

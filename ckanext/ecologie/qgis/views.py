@@ -1,10 +1,10 @@
 """/dataset/<id>/qgis and /bouquet/<id>/qgis: the QGIS project of a dataset,
 or of every dataset of a bouquet, as the visitor may use them.
 
-Every dataset is read with package_show in the visitor's context: a private
-dataset the visitor may not see is unknown (404, or left out of a bouquet),
-and a restricted one comes without its resources' addresses, so without
-layers (`access/strip.py`)."""
+Every dataset is read in the visitor's context (package_show, or
+package_search for a bouquet's): a private dataset the visitor may not see is
+unknown (404, or left out of a bouquet), and a restricted one comes without
+its resources' addresses, so without layers (`access/strip.py`)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response
 
-from ckanext.ecologie.bouquets import BOUQUET
+from ckanext.ecologie.bouquets import BOUQUET, export
 from ckanext.ecologie.contexts import user_context
 from ckanext.ecologie.qgis import layers, project
 
@@ -33,12 +33,12 @@ def _shown(id: str, package_type: str) -> dict[str, Any] | None:
 def bouquet_layers(bouquet: dict[str, Any]) -> list[layers.Layer]:
     """The layers of the bouquet's datasets, in the bouquet's order."""
     items = tk.get_action("ecologie_bouquet_item_list")(user_context(), {"bouquet_id": bouquet["id"]})
+    # one search per hundred datasets, as the bouquet's exports, not a package_show per item
+    datasets = export.item_datasets(user_context(), items)
     found: list[layers.Layer] = []
     for item in items:
-        if not item.get("dataset"):
-            continue  # data elsewhere on the web, missing, or a dataset the visitor may not see
-        dataset = _shown(item["dataset"]["id"], DATASET)
-        if dataset:
+        dataset = datasets.get((item.get("dataset") or {}).get("id", ""))
+        if dataset:  # not data elsewhere on the web, missing, or a dataset the visitor may not see
             found += layers.of_dataset(dataset)
     return layers.unique(found)
 

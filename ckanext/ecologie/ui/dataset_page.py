@@ -171,7 +171,7 @@ def extent(pkg: dict[str, Any]) -> dict[str, Any] | None:
             continue
         try:
             points = _coordinates(json.loads(value) if isinstance(value, str) else value)
-        except ValueError:
+        except (ValueError, RecursionError):  # not GeoJSON, or nested past Python's stack
             points = []
         if points:
             break

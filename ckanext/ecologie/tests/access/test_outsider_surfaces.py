@@ -276,6 +276,32 @@ def test_organisation_counts_hold_no_private_dataset(app, world: World) -> None:
     assert count_shown == 'ecologie-organization-count">1 jeu de données'
 
 
+def test_group_counts_of_a_group_member_hold_no_private_dataset(app, world: World) -> None:
+    """group_list_authz counts a group's datasets for the groups a user may
+    edit: a private dataset of another organisation in that group is not his
+    to count."""
+    sysadmin = {"user": world.users["sysadmin"]["name"], "ignore_auth": False}
+    call_action(
+        "member_create",
+        sysadmin,
+        id=world.group["id"],
+        object=world.users["plain"]["name"],
+        object_type="user",
+        capacity="admin",
+    )
+    call_action(
+        "member_create",
+        sysadmin,
+        id=world.group["id"],
+        object=world.private["id"],
+        object_type="package",
+        capacity="public",
+    )
+    groups = _action(app, world, "plain", "group_list_authz", include_dataset_count=True)["result"]
+    shown = {group["name"]: group["package_count"] for group in groups}
+    assert shown == {world.group["name"]: 1}  # the restricted dataset, public; not the private one
+
+
 def test_relationships_name_no_private_dataset(app, world: World) -> None:
     """(Not in world.py: CKAN 2.12 fails to index a dataset with a
     relationship, which would break the other tests.)"""

@@ -255,6 +255,25 @@ def test_the_organisation_list_filtered_by_type_shows_only_that_type(app, direct
     assert len(_cards(_main(_get(app, "/organization/?organization_type=ministere")))) == 6
 
 
+def test_the_type_links_keep_only_the_lists_own_parameters(app, directory) -> None:
+    """Parameters of the address never reach url_for as keywords: a
+    `controller` naming another host, or `_scheme`, change no link and break
+    nothing."""
+    main = _main(_get(app, "/organization/?q=DGALN&controller=//evil.example/a&action=b&_scheme=x&endpoint=y"))
+    assert "evil.example" not in main
+    assert _types(main) == [
+        ("/organization/?q=DGALN&amp;organization_type=administration-centrale", "Administration centrale", "1")
+    ]
+
+
+def test_the_most_datasets_order_counts_only_what_the_visitor_may_see(app, directory) -> None:
+    """Core orders by every dataset, private ones too, and drops the
+    organisations with none: the order would tell an outsider who holds
+    private data. Ours is the visitor's own count, every organisation kept."""
+    main = _main(_get(app, "/organization/?sort=package_count+desc"))
+    assert [name for name, _, _ in _cards(main)] == ["dgaln", "ademe", "dgprm", "dreal", "eau", "inconnue"]
+
+
 @pytest.mark.ckan_config("ckan.datasets_per_page", 1)
 def test_the_organisation_list_filtered_by_type_keeps_its_filter_when_paged(app, directory) -> None:
     first = _main(_get(app, "/organization/?organization_type=administration-centrale"))

@@ -15,8 +15,10 @@ from typing import Any
 import pytest
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
+from lxml import etree
 
 from ckanext.ecologie.qgis import layers
+from ckanext.ecologie.qgis.project import build
 from ckanext.ecologie.tests.helpers import make_dataset
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
@@ -315,3 +317,13 @@ def test_layers_of_resources_without_a_layer_name_or_address() -> None:
         {"name": "Carte", "url": f"{GEO2FRANCE}?service=WMS&layers=odema:a,odema:b", "format": ""}
     )
     assert found == layers.Layer(service="WMS", name="odema:a", title="Carte (WMS)", url=GEO2FRANCE)
+
+
+def test_characters_xml_forbids_are_left_out_of_the_project() -> None:
+    """A harvested title may hold control characters: the project is still
+    written, without them."""
+    layer = layers.Layer("WMS", "zones", "Zones\x0b humides\x00", "https://example.org/wms")
+    root = etree.fromstring(build("Carte\x1f des zones", [layer]))
+    assert root.get("projectname") == "Carte des zones"
+    assert root.findtext("title") == "Carte des zones"
+    assert [element.text for element in root.iter("layername")] == ["Zones humides"]

@@ -20,6 +20,7 @@ from ckanext.ecologie.tests.dataservices.support import DOCUMENTATION, ENDPOINT,
 from ckanext.ecologie.tests.harvest.servers import CatalogueServer, CswCatalogue, records_of
 from ckanext.ecologie.tests.harvest.support import datasets_of, extra, harvest, make_aggregator
 from ckanext.ecologie.tests.helpers import CORPUS, call, make_dataset
+from ckanext.ecologie.ui.dataset_page import extent
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
@@ -142,6 +143,22 @@ def test_the_producer_type_is_shown(app) -> None:
     assert _bootstrap(page) == set()
 
 
+def test_a_resource_address_that_is_no_web_address_is_never_a_link(app) -> None:
+    """An editor (or a harvested record) may store any text as a resource's
+    URL: a javascript: address must not become the download button."""
+    make_dataset(
+        name="adresses",
+        resources=[
+            {"name": "Piège", "url": "javascript:alert(document.cookie)", "format": "CSV"},
+            {"name": "Fichier", "url": "https://example.org/fichier.csv", "format": "CSV"},
+        ],
+    )
+    page = app.get("/dataset/adresses", status=200).get_data(as_text=True)
+    assert "javascript:alert" not in page
+    downloads = re.findall(r'<a class="fr-btn fr-btn--sm fr-icon-download-line[^"]*" href="([^"]+)"', page)
+    assert downloads == ["https://example.org/fichier.csv"]
+
+
 def test_a_restricted_dataset_shows_an_outsider_no_address_but_the_request(app) -> None:
     agent = factories.User(name="agente")
     organization = factories.Organization()
@@ -239,3 +256,10 @@ def test_a_logged_in_agent_adds_the_dataset_to_a_bouquet_from_its_page(app) -> N
     used = _text(re.search(r'<section class="fr-mb-3w ecologie-used-in".*?</section>', page, re.S).group(0))
     assert used == "Utilisé dans ces bouquets Vélo au quotidien"
     assert "Ajouter à « Vélo au quotidien »" not in page  # it holds the dataset now
+
+
+def test_an_extent_nested_past_pythons_stack_draws_nothing() -> None:
+    nested = "[" * 100_000 + "]" * 100_000
+    assert extent({"extras": [{"key": "spatial", "value": nested}]}) is None
+    box = '{"type": "Polygon", "coordinates": [[[-1.8, 43.3], [1.4, 43.3], [1.4, 46.5], [-1.8, 46.5], [-1.8, 43.3]]]}'
+    assert extent({"extras": [{"key": "spatial", "value": box}]})["west"] == -1.8
