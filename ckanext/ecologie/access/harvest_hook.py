@@ -47,4 +47,8 @@ def map_access_rights(dataset_dict: dict[str, Any]) -> None:
     dataset_dict["access_rights"], category = found
     if category:
         dataset_dict["access_reason_category"] = category
-        dataset_dict.setdefault("access_reason", "; ".join(values))
+        # A label the source wrote is its reason; a limitation URI only names
+        # the legal ground, which the category already shows in French.
+        labels = [value for value in values if not value.startswith(("http://", "https://"))]
+        if labels:
+            dataset_dict.setdefault("access_reason", "; ".join(labels))

@@ -96,6 +96,7 @@ def test_catalog_xml_field_by_field(catalogue_server, harvest_consumers) -> None
     # INSPIRE limitation 13.1.e: restricted, with its reason, and no licence
     assert third["access_rights"] == "restricted"
     assert third["access_reason_category"] == "e"
+    assert "access_reason" not in third  # the limitation's URI is no reason: the category says it
     assert third["license_id"] == ""
     assert extra(third, "provenance") == "Description de la provenance des données du dataset 3"
     assert extra(third, "harvest_identifier") == "http://data.test.org/datasets/3"
