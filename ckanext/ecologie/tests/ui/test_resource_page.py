@@ -137,7 +137,8 @@ def test_harvested_resources_show_their_own_fields_in_french_and_nothing_interna
     # the sidebar of the dataset's other pages
     aside = _text(re.search(r"<aside .*?</aside>", page, re.S).group(0))
     assert aside == (
-        "An Organization Producteur de ce jeu de données Licence Licence Ouverte / Open Licence version 1.0"
+        "An Organization Producteur de ce jeu de données"
+        " Licence Licence Ouverte / Open Licence version 1.0 Licence ouverte"
     )
     # the breadcrumb leads back through the organisation and the dataset
     crumbs = _text(re.search(r'<ol class="fr-breadcrumb__list">.*?</ol>', page, re.S).group(0))
