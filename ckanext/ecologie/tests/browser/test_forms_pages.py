@@ -57,7 +57,7 @@ def test_forms_and_listings_in_chromium(portal, new_context) -> None:
 
     page.get_by_role("link", name="Mot de passe oublié ?").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Réinitialiser votre mot de passe")
-    expect(page.get_by_label("Adresse email ou nom d'utilisateur")).to_have_class("fr-input control-medium")
+    expect(page.get_by_label("Adresse électronique ou nom d'utilisateur")).to_have_class("fr-input control-medium")
     expect(page.get_by_role("button", name="Demander la réinitialisation")).to_have_class("fr-btn")
     check("password reset")
 
