@@ -62,10 +62,10 @@ test: services
 	@tools/test.sh
 
 bench: services
-	$(BIN)/python bench/run.py --n 80000 --stock-n 2000
+	$(BIN)/python bench/run.py --n 80000 --ratio-n 10000
 
 bench-small: services
-	$(BIN)/python bench/run.py --n 2000 --stock-n 500
+	$(BIN)/python bench/run.py --n 2000 --ratio-n 2000
 
 lint: venv
 	$(BIN)/ruff check ckanext tools bench

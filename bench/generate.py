@@ -4,9 +4,13 @@ the kinds the ministry harvests, INSPIRE access rights (one in ten
 restricted), licences, spatial and temporal coverage, 1 to 5 distributions.
 
     python bench/generate.py N OUT_DIR [--page-size 1000] [--base-url URL]
+        [--changed-percent P]
 
 Deterministic (seeded): the same N gives the same files, so a second harvest
-of them is an unchanged re-harvest.
+of them is an unchanged re-harvest. With --changed-percent P, the records
+whose number is a multiple of 100/P get " Révision." appended to their
+description and every other record stays byte-identical (the random
+sequence is the same): a re-harvest with P% of records changed.
 """
 
 from __future__ import annotations
@@ -103,7 +107,12 @@ def _literal(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def record(number: int, rng: random.Random, base: str) -> str:
+def changed_step(changed_percent: float) -> int:
+    """Every `changed_step`-th record is changed (0: none)."""
+    return round(100 / changed_percent) if changed_percent > 0 else 0
+
+
+def record(number: int, rng: random.Random, base: str, changed: bool = False) -> str:
     subject, keywords = SUBJECTS[number % len(SUBJECTS)]
     territory = rng.choice(TERRITORIES)
     year = 2010 + rng.randrange(16)
@@ -111,6 +120,8 @@ def record(number: int, rng: random.Random, base: str) -> str:
     access = rng.choices([label for label, _ in ACCESS], weights=[weight for _, weight in ACCESS])[0]
     uri = f"{base}/dataset/{number}"
     description = f"{subject} sur le territoire {territory}, édition {year}. Jeu n° {number}."
+    if changed:
+        description += " Révision."
     lines = [
         f"<{uri}> a dcat:Dataset ;",
         f"  dct:identifier {_literal(uri)} ;",
@@ -153,8 +164,9 @@ PREFIXES = """@prefix dcat: <http://www.w3.org/ns/dcat#> .
 """
 
 
-def generate(count: int, out_dir: str, page_size: int, base_url: str) -> int:
+def generate(count: int, out_dir: str, page_size: int, base_url: str, changed_percent: float = 0) -> int:
     os.makedirs(out_dir, exist_ok=True)
+    step = changed_step(changed_percent)
     rng = random.Random(count)
     pages = max(1, -(-count // page_size))
     for page in range(1, pages + 1):
@@ -165,7 +177,8 @@ def generate(count: int, out_dir: str, page_size: int, base_url: str) -> int:
             parts[-1] += f" ;\n  hydra:next <{base_url}/page-{page + 1}.ttl>"
         parts[-1] += " .\n"
         for number in range((page - 1) * page_size, min(count, page * page_size)):
-            parts.append(record(number, rng, "https://bench.example.org"))
+            changed = step > 0 and number % step == 0
+            parts.append(record(number, rng, "https://bench.example.org", changed))
         with open(os.path.join(out_dir, f"page-{page}.ttl"), "w", encoding="utf-8") as stream:
             stream.write("\n".join(parts))
     return pages
@@ -177,5 +190,11 @@ if __name__ == "__main__":
     parser.add_argument("out_dir")
     parser.add_argument("--page-size", type=int, default=1000)
     parser.add_argument("--base-url", default="http://127.0.0.1:8790")
+    parser.add_argument(
+        "--changed-percent", type=float, default=0, help="percent of records with a changed description"
+    )
     arguments = parser.parse_args()
-    print(generate(arguments.count, arguments.out_dir, arguments.page_size, arguments.base_url), "pages")
+    pages = generate(
+        arguments.count, arguments.out_dir, arguments.page_size, arguments.base_url, arguments.changed_percent
+    )
+    print(pages, "pages")

@@ -1,6 +1,7 @@
 """Benchmark steps that run inside a CKAN app (one process per step, with
 the configuration given): python bench/tasks.py INI TASK [ARGS...]. Each
-prints one JSON line."""
+prints one JSON line, except search_server, which answers commands read
+from stdin until it closes."""
 
 from __future__ import annotations
 
@@ -146,24 +147,33 @@ def _queries(count: int) -> list[dict[str, Any]]:
     ]
 
 
-def search(count: str) -> dict[str, Any]:
-    """Theme-faceted searches as an anonymous visitor, timed one by one."""
+def search_server(count: str) -> None:
+    """Theme-faceted searches as an anonymous visitor, on command, for
+    bench/harness.py: reads lines from stdin and answers each with one JSON
+    line on stdout. "warmup" runs the whole seeded list once, untimed;
+    "block START COUNT" runs queries START to START+COUNT-1 of it, timed one
+    by one. Ends with stdin."""
     import ckan.plugins.toolkit as tk
 
     queries = _queries(int(count))
-    for query in queries:  # the same warm-up for both configurations: Solr's caches are shared
-        tk.get_action("package_search")({"user": "", "ignore_auth": False}, dict(query))
-    timings = []
-    for query in queries:
+
+    def run(query: dict[str, Any]) -> float:
         started = time.perf_counter()
         tk.get_action("package_search")({"user": "", "ignore_auth": False}, dict(query))
-        timings.append((time.perf_counter() - started) * 1000)
-    timings.sort()
-    return {
-        "queries": len(timings),
-        "p50_ms": round(statistics.median(timings), 2),
-        "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 2),
-    }
+        return (time.perf_counter() - started) * 1000
+
+    while line := sys.stdin.readline():
+        command, *args = line.split()
+        if command == "warmup":
+            for query in queries:
+                run(query)
+            answer: dict[str, Any] = {"warm": len(queries)}
+        elif command == "block":
+            start, size = int(args[0]), int(args[1])
+            answer = {"timings_ms": [round(run(query), 3) for query in queries[start : start + size]]}
+        else:
+            answer = {"error": f"unknown command {command}"}
+        print(json.dumps(answer), flush=True)
 
 
 def bouquet_page(app: Any) -> dict[str, Any]:
@@ -215,12 +225,13 @@ def main(ini: str, task: str, *args: str) -> None:
     logging.getLogger().setLevel(logging.WARNING)
     flask_app = app._wsgi_app  # type: ignore[attr-defined]
     with flask_app.test_request_context():
+        if task == "search_server":
+            search_server(*args)
+            return
         if task == "bouquet_page":
             result = bouquet_page(flask_app)
         else:
-            result = {"prepare_source": prepare_source, "harvest": harvest, "search": search, "unclassify": unclassify}[
-                task
-            ](*args)
+            result = {"prepare_source": prepare_source, "harvest": harvest, "unclassify": unclassify}[task](*args)
     print(json.dumps(result))
 
 
