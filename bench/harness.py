@@ -239,7 +239,7 @@ def _percentile(timings: list[float], fraction: float) -> float:
 
 def alternating_search(inis: dict[str, str], total: int, blocks: int) -> dict[str, Any]:
     """`total` theme-faceted searches per configuration (the same seeded
-    list), ours and stock alternating block by block on the same index, after
+    list), ours and stock alternating block by block (ABBA) on the same index, after
     one untimed pass of the whole list by each (Solr's caches are shared)."""
     size = math.ceil(total / blocks)
     timings: dict[str, list[float]] = {"ecologie": [], "stock": []}
@@ -248,8 +248,10 @@ def alternating_search(inis: dict[str, str], total: int, blocks: int) -> dict[st
         try:
             for process in processes.values():
                 process.ask("warmup")
-            for start in range(0, total, size):
-                for name, process in processes.items():
+            for block, start in enumerate(range(0, total, size)):
+                # ours first, then stock first, and so on: neither always runs second
+                order = list(processes.items()) if block % 2 == 0 else list(processes.items())[::-1]
+                for name, process in order:
                     timings[name] += process.ask(f"block {start} {min(size, total - start)}")["timings_ms"]
         finally:
             for process in processes.values():
