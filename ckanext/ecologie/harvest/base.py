@@ -12,9 +12,10 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Schema
 from ckanext.harvest.model import HarvestJob, HarvestObject
+from ckanext.harvest.queue import fetch_and_import_stages
 
+from ckanext.ecologie.harvest import batching, deletions, importer, ownership
 from ckanext.ecologie.harvest import config as source_config
-from ckanext.ecologie.harvest import deletions, importer, ownership
 from ckanext.ecologie.harvest.database_wait import database_gone, retried_while_the_database_is_gone
 from ckanext.ecologie.harvest.enrich import SourceInfo
 from ckanext.ecologie.harvest.fetch import Fetcher
@@ -90,9 +91,14 @@ class EcologieHarvesterMixin:
         return True  # gather already holds each record's content
 
     def import_stage(self, harvest_object: HarvestObject) -> bool | str:
-        return retried_while_the_database_is_gone(
+        job_id = harvest_object.harvest_job_id
+        result = retried_while_the_database_is_gone(
             lambda: self._import_once(harvest_object), f"the import of {harvest_object.guid}"
         )
+        # The objects of the job that wait unqueued (batching.py), each
+        # through the stock consumer's stages, as if it had been queued.
+        batching.drain(job_id, lambda waiting: fetch_and_import_stages(self, waiting))
+        return result
 
     def _import_once(self, harvest_object: HarvestObject) -> bool | str:
         if harvest_object.errors:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -16,7 +17,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.harvest.model import HarvestGatherError, HarvestJob, HarvestObject
 from ckanext.harvest.queue import get_fetch_publisher
 
-from ckanext.ecologie.harvest import deletions, pages
+from ckanext.ecologie.harvest import batching, deletions, pages
 from ckanext.ecologie.harvest.config import SourceConfig
 from ckanext.ecologie.harvest.model import HarvestRecord
 from ckanext.ecologie.harvest.pages import KnownPage, ReadPage
@@ -99,21 +100,25 @@ class _Gathering:
             if previous and previous[0] == hashes[identifier]:
                 self._not_modified(identifier, previous[1])
                 continue
-            harvest_object = HarvestObject(
-                guid=identifier,
-                job=self.job,
-                content=json.dumps({"dataset": record.dataset, "hash": hashes[identifier]}),
+            object_id = str(uuid.uuid4())  # known now: no flush per object
+            model.Session.add(
+                HarvestObject(
+                    id=object_id,
+                    guid=identifier,
+                    job=self.job,
+                    content=json.dumps({"dataset": record.dataset, "hash": hashes[identifier]}),
+                )
             )
-            model.Session.add(harvest_object)
-            model.Session.flush()
-            object_ids.append(harvest_object.id)
+            object_ids.append(object_id)
         if isinstance(page, ReadPage):
             if clean and not doubled:
                 pages.remember(self.job.source_id, page, hashes)
             else:
                 pages.forget(self.job.source_id, page.url)
+        model.Session.flush()
+        leaders = batching.hold_followers(object_ids)
         model.Session.commit()
-        self.publish(object_ids)
+        self.publish(leaders)
 
     def _known_page(self, page: KnownPage) -> None:
         """A page served as last time, its records all imported from it: every

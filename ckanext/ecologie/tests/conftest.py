@@ -20,8 +20,13 @@ MIGRATED_PLUGINS = ("activity", "harvest", "ecologie")
 
 @pytest.fixture
 def clean_db(reset_db, migrate_db_for) -> None:
-    """CKAN's clean_db, plus the plugin migrations: the first reset of a
-    session drops every table, and core's init recreates only its own."""
+    """CKAN's clean_db, plus the plugin migrations."""
+    empty_database(reset_db, migrate_db_for)
+
+
+def empty_database(reset_db, migrate_db_for) -> None:
+    """The first reset of a session drops every table, and core's init
+    recreates only its own: the plugins' migrations run again."""
     reset_db()
     for plugin in MIGRATED_PLUGINS:
         migrate_db_for(plugin)
