@@ -41,6 +41,7 @@ from ckanext.ecologie.discussions.views import discussions as discussions_bluepr
 from ckanext.ecologie.hardening import actions as hardening_actions
 from ckanext.ecologie.hardening import auth as hardening_auth
 from ckanext.ecologie.hardening.pages import error_pages
+from ckanext.ecologie.harvest import batching as harvest_batching
 from ckanext.ecologie.harvest import report as harvest_report
 from ckanext.ecologie.harvest import source_auth
 from ckanext.ecologie.health.views import health as health_blueprint
@@ -95,6 +96,7 @@ def actions() -> dict[str, Action]:
             )
         ),
         actions_in(harvest_report) if harvest else {},
+        actions_in(harvest_batching) if harvest else {},
         access_follows.get_actions(),
         access_listings.get_actions(),
         access_activities.get_actions() if p.plugin_loaded("activity") else {},

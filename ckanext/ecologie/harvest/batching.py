@@ -10,23 +10,29 @@ by one and runs each through the stock consumer's own stages, until none
 is left: every object goes the one-by-one path of a queued object, so
 what is stored is the same. A claimed object is `WAITING` again until its
 import starts, so one a consumer left behind (killed) is resubmitted by
-`harvest_jobs_run` like any queued object.
+`harvest_jobs_run` like any queued object; and when a job's waiting objects
+have had no consumer for `STALLED_AFTER` (the consumer draining them was
+killed, no leader is left), `harvest_jobs_run` makes one of them a leader.
 """
 
 from __future__ import annotations
 
 import contextvars
+import datetime
 import logging
 from collections.abc import Callable
+from typing import Any
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan.types import Action, Context, DataDict
 from ckanext.harvest.model import HarvestObject
 from sqlalchemy import text
 
 log = logging.getLogger(__name__)
 
 BATCHED = "BATCHED"
+STALLED_AFTER = datetime.timedelta(minutes=10)
 SIZE_OPTION = "ckanext.ecologie.harvest.import_batch_size"
 
 # Set while a consumer imports claimed objects: their imports claim nothing.
@@ -84,3 +90,32 @@ def drain(job_id: str, import_one: Callable[[HarvestObject], None]) -> int:
     finally:
         _draining.reset(token)
     return imported
+
+
+def _promote_stalled() -> int:
+    """One waiting object of each job nobody imports anything of (no object
+    queued, none started for STALLED_AFTER) becomes `WAITING`: the stock
+    `harvest_jobs_run` then queues it, and its consumer drains the rest."""
+    promoted = model.Session.execute(
+        text(
+            "UPDATE harvest_object SET state = 'WAITING' WHERE id IN ("
+            " SELECT DISTINCT ON (held.harvest_job_id) held.id FROM harvest_object held"
+            " WHERE held.state = :batched AND NOT EXISTS ("
+            "  SELECT 1 FROM harvest_object busy WHERE busy.harvest_job_id = held.harvest_job_id"
+            "  AND (busy.state = 'WAITING' OR busy.fetch_started > :since))"
+            " ORDER BY held.harvest_job_id, held.gathered"
+            ") RETURNING harvest_job_id"
+        ),
+        {"batched": BATCHED, "since": datetime.datetime.utcnow() - STALLED_AFTER},
+    ).all()
+    model.Session.commit()
+    for row in promoted:
+        log.warning("harvest job %s: its waiting objects had no consumer, one is queued again", row.harvest_job_id)
+    return len(promoted)
+
+
+@tk.chained_action
+def harvest_jobs_run(original: Action, context: Context, data_dict: DataDict) -> Any:
+    tk.check_access("harvest_jobs_run", context, data_dict)
+    _promote_stalled()
+    return original(context, data_dict)

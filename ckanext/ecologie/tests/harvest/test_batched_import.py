@@ -4,6 +4,7 @@ harvested both ways gives equal datasets, search documents and activities."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import re
@@ -12,12 +13,15 @@ from typing import Any
 import ckan.model as model
 import pytest
 from ckan.lib import search
-from ckanext.harvest.model import HarvestObject
+from ckan.tests import factories
+from ckanext.harvest.model import HarvestJob, HarvestObject
 from ckanext.harvest.queue import purge_queues
 
+from ckanext.ecologie.harvest import batching
+from ckanext.ecologie.harvest.batching import BATCHED
 from ckanext.ecologie.tests.conftest import empty_database
 from ckanext.ecologie.tests.harvest.servers import Answer
-from ckanext.ecologie.tests.harvest.support import extra, harvest, make_aggregator
+from ckanext.ecologie.tests.harvest.support import extra, harvest, make_aggregator, make_source
 from ckanext.ecologie.tests.harvest.support_catalogues import PREFIXES, RESTRICTED, dataset
 from ckanext.ecologie.tests.helpers import HarvestConsumers, call
 
@@ -136,3 +140,60 @@ def test_batches_store_what_one_record_per_message_stores(
     assert [activity[0] for activity in one_by_one["https://id.example.test/dataset/7"]["activities"]] == [
         "new package"
     ]
+
+
+def _objects(job_id: str, states: list[tuple[str, datetime.datetime | None]]) -> list[str]:
+    job = HarvestJob.get(job_id)
+    started = datetime.datetime.utcnow() - datetime.timedelta(hours=1)
+    ids = []
+    for number, (state, fetch_started) in enumerate(states):
+        harvest_object = HarvestObject(
+            guid=f"https://id.example.test/dataset/{number}",
+            job=job,
+            state=state,
+            fetch_started=fetch_started,
+            gathered=started + datetime.timedelta(seconds=number),
+        )
+        model.Session.add(harvest_object)
+        model.Session.flush()
+        ids.append(harvest_object.id)
+    model.Session.commit()
+    return ids
+
+
+def _job(name: str) -> dict[str, Any]:
+    source = make_source("ecologie_dcat", f"https://{name}.example.test/catalogue.ttl", name=name)
+    return call("harvest_job_create", source_id=source["id"])
+
+
+def _states(ids: list[str]) -> list[str]:
+    model.Session.expire_all()
+    return [HarvestObject.get(object_id).state for object_id in ids]
+
+
+def test_a_batch_whose_consumer_was_killed_gets_a_new_leader(app, clean_queues) -> None:
+    """The consumer draining a job died in an import (its object stays
+    IMPORT, as with the stock consumer): `harvest_jobs_run` queues one of
+    the waiting objects, whose consumer drains the others."""
+    stalled_job = _job("source-a")
+    long_ago = datetime.datetime.utcnow() - batching.STALLED_AFTER - datetime.timedelta(minutes=1)
+    stalled = _objects(stalled_job["id"], [("IMPORT", long_ago), (BATCHED, None), (BATCHED, None), (BATCHED, None)])
+    busy_job = _job("source-b")
+    busy = _objects(busy_job["id"], [("IMPORT", datetime.datetime.utcnow()), (BATCHED, None)])
+    queued_job = _job("source-c")
+    queued = _objects(queued_job["id"], [("WAITING", None), (BATCHED, None)])
+
+    outsider = factories.User()
+    response = app.post(
+        "/api/3/action/harvest_jobs_run",
+        json={},
+        headers={"Authorization": factories.APIToken(user=outsider["name"])["token"]},
+    )
+    assert response.status_code == 403
+    assert _states(stalled) == ["IMPORT", BATCHED, BATCHED, BATCHED]
+
+    call("harvest_jobs_run")
+
+    assert _states(stalled) == ["IMPORT", "WAITING", BATCHED, BATCHED]
+    assert _states(busy) == ["IMPORT", BATCHED]
+    assert _states(queued) == ["WAITING", BATCHED]
