@@ -73,37 +73,37 @@ def _claim(job_id: str) -> str | None:
     return object_id
 
 
-def drain(job_id: str, import_one: Callable[[HarvestObject], None]) -> int:
+def drain(job_id: str, import_one: Callable[[HarvestObject], None]) -> None:
     """Import the job's waiting objects until none is left. A leader's
     consumer keeps taking work while there is some, so objects whose leader
     came early are never left over."""
     if _draining.get() or batch_size() == 1:
-        return 0
+        return
     token = _draining.set(True)
-    imported = 0
     try:
         while object_id := _claim(job_id):
             harvest_object = HarvestObject.get(object_id)
             if harvest_object is not None:
                 import_one(harvest_object)
-                imported += 1
     finally:
         _draining.reset(token)
-    return imported
 
 
-def _promote_stalled() -> int:
+def _promote_stalled() -> None:
     """One waiting object of each job nobody imports anything of (no object
     queued, none started for STALLED_AFTER) becomes `WAITING`: the stock
-    `harvest_jobs_run` then queues it, and its consumer drains the rest."""
+    `harvest_jobs_run` then queues it, and its consumer drains the rest.
+    The first waiting object of each job comes from the partial index, and
+    only those few jobs are checked for activity (cron runs this often)."""
     promoted = model.Session.execute(
         text(
-            "UPDATE harvest_object SET state = 'WAITING' WHERE id IN ("
-            " SELECT DISTINCT ON (held.harvest_job_id) held.id FROM harvest_object held"
-            " WHERE held.state = :batched AND NOT EXISTS ("
-            "  SELECT 1 FROM harvest_object busy WHERE busy.harvest_job_id = held.harvest_job_id"
+            "WITH first_held AS ("
+            " SELECT DISTINCT ON (harvest_job_id) id, harvest_job_id FROM harvest_object"
+            " WHERE state = :batched ORDER BY harvest_job_id, gathered)"
+            " UPDATE harvest_object SET state = 'WAITING' WHERE id IN ("
+            " SELECT first_held.id FROM first_held WHERE NOT EXISTS ("
+            "  SELECT 1 FROM harvest_object busy WHERE busy.harvest_job_id = first_held.harvest_job_id"
             "  AND (busy.state = 'WAITING' OR busy.fetch_started > :since))"
-            " ORDER BY held.harvest_job_id, held.gathered"
             ") RETURNING harvest_job_id"
         ),
         {"batched": BATCHED, "since": datetime.datetime.utcnow() - STALLED_AFTER},
@@ -111,7 +111,6 @@ def _promote_stalled() -> int:
     model.Session.commit()
     for row in promoted:
         log.warning("harvest job %s: its waiting objects had no consumer, one is queued again", row.harvest_job_id)
-    return len(promoted)
 
 
 @tk.chained_action
