@@ -5,9 +5,9 @@ consumer spends several commits on every message before the import starts.
 The gather queues only the first object of each batch (a leader); the
 others wait in the state `BATCHED`, which the stock `harvest_jobs_run`
 neither resubmits (it resends `WAITING` objects) nor counts as done. When a
-leader is imported, its consumer claims the waiting objects of the job one
-by one and runs each through the stock consumer's own stages, until none
-is left: every object goes the one-by-one path of a queued object, so
+leader is imported, its consumer claims up to a batch of the job's waiting
+objects one by one and runs each through the stock consumer's own stages:
+every object goes the one-by-one path of a queued object, so
 what is stored is the same. A claimed object is `WAITING` again until its
 import starts, so one a consumer left behind (killed) is resubmitted by
 `harvest_jobs_run` like any queued object; and when a job's waiting objects
@@ -74,14 +74,21 @@ def _claim(job_id: str) -> str | None:
 
 
 def drain(job_id: str, import_one: Callable[[HarvestObject], None]) -> None:
-    """Import the job's waiting objects until none is left. A leader's
-    consumer keeps taking work while there is some, so objects whose leader
-    came early are never left over."""
-    if _draining.get() or batch_size() == 1:
+    """Import up to one batch of the job's waiting objects (fewer when none
+    is left). One batch, not the whole job: the leader's message stays
+    unacknowledged meanwhile, and ckanext-harvest queues again a message
+    older than 3 minutes. None is left over: a page holds no more
+    followers than its leaders take, and a leader that finds fewer leaves
+    none waiting."""
+    size = batch_size()
+    if _draining.get() or size == 1:
         return
     token = _draining.set(True)
     try:
-        while object_id := _claim(job_id):
+        for _ in range(size - 1):
+            object_id = _claim(job_id)
+            if object_id is None:
+                return
             harvest_object = HarvestObject.get(object_id)
             if harvest_object is not None:
                 import_one(harvest_object)

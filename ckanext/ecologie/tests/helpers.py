@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 import http.server
 import os
@@ -117,12 +118,38 @@ def run_harvest_job(source_id: str, consumers: HarvestConsumers, timeout: float 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         consumers.assert_alive()
-        call("harvest_jobs_run", source_id=source_id)
+        # `harvest_jobs_run` also queues again the objects it finds waiting,
+        # some of them on their way to a consumer; a copy delivered after
+        # the job finished turns a done object into an error (ckanext-
+        # harvest's fetch_callback). Cron calls it every few minutes: polled
+        # twice a second, it waits until the fetch queue is quiet.
+        if not _fetch_queue_busy():
+            call("harvest_jobs_run", source_id=source_id)
         job = call("harvest_job_show", id=job["id"])
         if job["status"] == "Finished" and not _objects_without_status(job["id"]):
             return job
         time.sleep(0.5)
     raise AssertionError(f"harvest job still {job['status']} after {timeout} s: see the consumer logs")
+
+
+def _fetch_queue_busy(taken_within: datetime.timedelta = datetime.timedelta(seconds=10)) -> bool:
+    """Messages wait in the fetch queue, or a consumer took one lately and
+    has not acknowledged it (one whose consumer was killed stops counting)."""
+    from ckanext.harvest.queue import get_connection, get_fetch_routing_key
+
+    redis = get_connection()
+    queue = get_fetch_routing_key()
+    if redis.llen(queue):
+        return True
+    for key in redis.keys(queue + ":*"):
+        taken = redis.get(key)  # the consumer's datetime.now() when it took the message
+        if taken is None:
+            continue
+        if isinstance(taken, bytes):
+            taken = taken.decode()
+        if datetime.datetime.now() - datetime.datetime.strptime(taken, "%Y-%m-%d %H:%M:%S.%f") < taken_within:
+            return True
+    return False
 
 
 def _objects_without_status(job_id: str) -> int:

@@ -106,6 +106,8 @@ def test_a_visitor_searches_everything_then_narrows_and_widens(portal, new_conte
     # An organisation filter from its facet, shown as a tag.
     page.get_by_role("button", name="Organisations").click()
     facet = page.locator('.ecologie-facet[data-field="organization"]')
+    # The accordion opens with a transition: its links are hidden until it is open.
+    expect(facet.get_by_role("link")).to_have_count(2)
     assert [text.split("\n")[0].strip() for text in facet.get_by_role("link").all_inner_texts()] == [
         "Agence de l'eau 1",
         "DREAL Occitanie 1",

@@ -208,3 +208,19 @@ def test_a_batch_whose_consumer_was_killed_gets_a_new_leader(app, clean_queues) 
     assert _states(stalled) == ["IMPORT", "WAITING", BATCHED, BATCHED]
     assert _states(busy) == ["IMPORT", BATCHED]
     assert _states(queued) == ["WAITING", BATCHED]
+
+
+@pytest.mark.ckan_config("ckanext.ecologie.harvest.import_batch_size", 3)
+def test_a_leader_imports_one_batch_not_the_whole_job(clean_queues) -> None:
+    """A leader's message stays unacknowledged while it drains, and
+    ckanext-harvest queues again one older than 3 minutes: a leader takes
+    the batch's other records (2 here), oldest first, and leaves the rest
+    to the job's other leaders."""
+    job = _job("source-a")
+    waiting = _objects(job["id"], [(BATCHED, None)] * 5)
+    imported: list[str] = []
+
+    batching.drain(job["id"], lambda harvest_object: imported.append(harvest_object.id))
+
+    assert imported == waiting[:2]
+    assert _states(waiting) == ["WAITING", "WAITING", BATCHED, BATCHED, BATCHED]
