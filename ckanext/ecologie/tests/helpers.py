@@ -143,10 +143,8 @@ def _fetch_queue_busy(taken_within: datetime.timedelta = datetime.timedelta(seco
         return True
     for key in redis.keys(queue + ":*"):
         taken = redis.get(key)  # the consumer's datetime.now() when it took the message
-        if taken is None:
+        if taken is None:  # acknowledged meanwhile
             continue
-        if isinstance(taken, bytes):
-            taken = taken.decode()
         if datetime.datetime.now() - datetime.datetime.strptime(taken, "%Y-%m-%d %H:%M:%S.%f") < taken_within:
             return True
     return False

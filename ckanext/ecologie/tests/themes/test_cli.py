@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 import pytest
 from ckan.cli.cli import ckan
+from ckan.lib import search
+from ckan.tests import factories
 from ckan.tests.helpers import call_action
+from ckanext.harvest.model import HarvestJob, HarvestObject
 
-from ckanext.ecologie.tests.harvest.support import extra
+from ckanext.ecologie.tests.harvest.support import extra, make_source
 from ckanext.ecologie.tests.helpers import call, make_dataset
 from ckanext.ecologie.themes import store
 
@@ -130,41 +134,32 @@ def test_a_dataset_missing_from_the_index_is_rebuilt_from_the_database(cli) -> N
     assert [item["id"] for item in found["results"]] == [dataset["id"]]
 
 
+def _document(package_id: str) -> dict:
+    """The dataset's search document, without Solr's own bookkeeping."""
+    return {key: value for key, value in search.show(package_id).items() if key not in ("indexed_ts", "_version_")}
+
+
 def test_the_bulk_reindex_stores_what_a_reindex_from_the_database_stores(cli) -> None:
     """`classify` reindexes from the index's own copies, with the packages and
     harvest sources loaded for the whole batch: its documents are those CKAN
     builds from the database (harvest fields and permission labels included)."""
-    from ckan import model
-    from ckan.lib import search
-    from ckanext.harvest.model import HarvestJob, HarvestObject
-
-    from ckanext.ecologie.tests.harvest.support import make_source
-
-    source = make_source("ecologie_dcat", "https://catalogue.example.test/dcat.ttl")
+    source = make_source("ecologie_dcat", "http://127.0.0.1:9/catalogue.ttl")  # never read: no job runs
     harvested = make_dataset(title="PLU de Cartigny", private=True, owner_org=source["owner_org"])
     job = HarvestJob.get(call("harvest_job_create", source_id=source["id"], run=False)["id"])
     model.Session.add(HarvestObject(guid="plu-cartigny", job=job, package_id=harvested["id"], current=True))
     model.Session.commit()
     created = make_dataset(title="Stations hydrométriques", tags=[{"name": "hydrométrie"}])
-    volatile = {"indexed_ts", "_version_"}
 
     assert _invoke(cli, "classify", "--all").exit_code == 0
-    by_classify = {
-        dataset["id"]: {key: value for key, value in search.show(dataset["id"]).items() if key not in volatile}
-        for dataset in (harvested, created)
-    }
+    by_classify = {dataset["id"]: _document(dataset["id"]) for dataset in (harvested, created)}
     search.rebuild(package_ids=[harvested["id"], created["id"]])
 
     for dataset in (harvested, created):
-        rebuilt = {key: value for key, value in search.show(dataset["id"]).items() if key not in volatile}
-        assert by_classify[dataset["id"]] == rebuilt
+        assert by_classify[dataset["id"]] == _document(dataset["id"])
     shown = json.loads(by_classify[harvested["id"]]["validated_data_dict"])
     assert extra(shown, "harvest_source_title") == "Source source-de-test"
     assert shown["themes"] == ["planification"]
     # private: its permission labels keep it from an outsider's search
-    from ckan.tests import factories
-
     outsider = factories.User()
-    search_as_outsider = tk.get_action("package_search")
-    found = search_as_outsider({"user": outsider["name"]}, {"q": "Cartigny", "include_private": True})
+    found = tk.get_action("package_search")({"user": outsider["name"]}, {"q": "Cartigny", "include_private": True})
     assert found["count"] == 0
