@@ -277,13 +277,14 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     n = results["harvest"]["n"]
     scale = min(1.0, n / 80000)
     scaled = f" (scaled from 80,000 to {n:,})" if n < 80000 else ""
-    ratio = results["harvest_ratio"]
+    ratio = results.get("harvest_ratio")  # absent with --skip ratio
+    ratio_n = ratio["n"] if ratio else results["ratio_n"]
     search = results["search"]
     rows: list[tuple[str, str, float | None, float, bool]] = [
         (
-            f"harvest rate, ours / stock at {ratio['n']:,} each",
-            "10x or more" + ("" if ratio["n"] == 10000 else " (target set at 10,000)"),
-            ratio["ratio"],
+            f"harvest rate, ours / stock at {ratio_n:,} each",
+            "10x or more" + ("" if ratio_n == 10000 else " (target set at 10,000)"),
+            ratio["ratio"] if ratio else None,
             10,
             True,
         ),
@@ -318,7 +319,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         (
             f"search-index rebuild of {n:,}, ours / stock",
             "1.1x or less",
-            results["rebuild"]["ratio"],
+            results["rebuild"]["ratio"] if "rebuild" in results else None,
             1.1,
             False,
         ),
@@ -351,40 +352,49 @@ def _print_rows(rows: list[tuple[str, Any]]) -> None:
 
 
 def print_table(results: dict[str, Any]) -> None:
-    ratio = results["harvest_ratio"]
     harvest_ = results["harvest"]
     unchanged = results["reharvest_unchanged"]
     changed = results["reharvest_changed"]
-    rebuild = results["rebuild"]
     search = results["search"]
-    r, n = f"{ratio['n']:,}", f"{harvest_['n']:,}"
-    _print_rows(
-        [
+    n = f"{harvest_['n']:,}"
+    rows: list[tuple[str, Any]] = []
+    if "harvest_ratio" in results:
+        ratio = results["harvest_ratio"]
+        r = f"{ratio['n']:,}"
+        rows += [
             (f"harvest rate at {r}, ours (datasets/s)", ratio["ecologie_rate"]),
             (f"harvest rate at {r}, stock ckanext-dcat", ratio["stock_rate"]),
             (f"harvest rate at {r}, ours / stock", ratio["ratio"]),
-            (f"harvest rate at {n}, ours (datasets/s)", harvest_["rate"]),
-            (f"{n} harvested and searchable (s)", harvest_["total_s"]),
-            (f"unchanged re-harvest of {n} (s)", unchanged["seconds"]),
-            (
-                f"re-harvest of {n}, {changed['changed_percent']}% changed (s)",
-                f"{changed['seconds']}  (updated {changed['report'].get('updated')}, "
-                f"not modified {changed['report'].get('not modified')}, expected {changed['expected_updated']} "
-                f"updated: {'ok' if changed['verified'] else 'MISMATCH'})",
-            ),
-            (f"consumers' peak RSS at {n} (MB)", results["memory"]["peak_rss_mb"]),
+        ]
+    rows += [
+        (f"harvest rate at {n}, ours (datasets/s)", harvest_["rate"]),
+        (f"{n} harvested and searchable (s)", harvest_["total_s"]),
+        (f"unchanged re-harvest of {n} (s)", unchanged["seconds"]),
+        (
+            f"re-harvest of {n}, {changed['changed_percent']}% changed (s)",
+            f"{changed['seconds']}  (updated {changed['report'].get('updated')}, "
+            f"not modified {changed['report'].get('not modified')}, expected {changed['expected_updated']} "
+            f"updated: {'ok' if changed['verified'] else 'MISMATCH'})",
+        ),
+        (f"consumers' peak RSS at {n} (MB)", results["memory"]["peak_rss_mb"]),
+    ]
+    if "rebuild" in results:
+        rebuild = results["rebuild"]
+        rows += [
             (f"search-index rebuild of {n}, ours / stock (s)", f"{rebuild['ecologie_s']} / {rebuild['stock_s']}"),
             (f"search-index rebuild of {n}, ours / stock", rebuild["ratio"]),
-            (
-                f"search p50 / p95 at {n}, ours (ms)",
-                f"{search['p50_ms']} / {search['p95_ms']}  ({search['queries']} queries, {search['blocks']} blocks)",
-            ),
-            (f"search p50 / p95 at {n}, stock (ms)", f"{search['stock_p50_ms']} / {search['stock_p95_ms']}"),
-            (f"search p95 at {n}, ours / stock", search["ratio"]),
-            (f"bouquet page, 200 items, index of {n} (ms)", results["bouquet"]["median_ms"]),
-            (f"classify {n} (s)", results["classify"]["seconds"]),
         ]
-    )
+    rows += [
+        (
+            f"search p50 / p95 at {n}, ours (ms)",
+            f"{search['p50_ms']} / {search['p95_ms']}  ({search['queries']} queries, {search['blocks']} blocks)",
+        ),
+        (f"search p50 / p95 at {n}, stock (ms)", f"{search['stock_p50_ms']} / {search['stock_p95_ms']}"),
+        (f"search p95 at {n}, ours / stock", search["ratio"]),
+        (f"bouquet page, 200 items, index of {n} (ms)", results["bouquet"]["median_ms"]),
+        (f"classify {n} (s)", results["classify"]["seconds"]),
+    ]
+    _print_rows(rows)
     print("\ntargets (issue #19)")
     _print_rows(
         [
