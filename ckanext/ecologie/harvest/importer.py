@@ -14,7 +14,6 @@ import ckan.lib.search as search
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
-from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestObject
 from sqlalchemy import or_
 
@@ -26,6 +25,7 @@ from ckanext.ecologie.harvest.enrich import SourceInfo, enrich, organization_of
 from ckanext.ecologie.harvest.indexing import index_without_commit
 from ckanext.ecologie.harvest.locks import advisory_lock
 from ckanext.ecologie.harvest.model import HarvestRecord
+from ckanext.ecologie.harvest.names import free_name
 from ckanext.ecologie.harvest.ownership import Reach
 from ckanext.ecologie.themes import harvest_hook as theme_harvest
 
@@ -144,8 +144,8 @@ def _save(dataset: dict[str, Any], creating: bool) -> str:
 def _create(dataset: dict[str, Any], harvest_object: HarvestObject) -> str:
     dataset["id"] = str(uuid.uuid4())
     title = dataset.get("title") or harvest_object.guid
-    for append in (None, "number-sequence", "random-hex"):
-        dataset["name"] = HarvesterBase._gen_new_name(title, append_type=append)
+    for random_suffix in (None, False, True):  # the portal's setting, then numbers, then random
+        dataset["name"] = free_name(title, random_suffix)
         _make_current(harvest_object, dataset["id"])
         try:
             return _save(dataset, creating=True)
