@@ -26,7 +26,9 @@ LOOKUP_SIZE = 50  # candidates looked up per query
 
 
 def _ideal(title: str) -> str:
-    return re.sub("-+", "-", munge_title_to_name(title))[: model.PACKAGE_NAME_MAX_LENGTH]
+    # CKAN's munge keeps the name within the maximum length, but joining a
+    # long title's cut to its year can double a hyphen
+    return re.sub("-+", "-", munge_title_to_name(title))
 
 
 def _taken(names: list[str]) -> set[str]:
