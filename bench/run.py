@@ -79,6 +79,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=80000, help="records harvested by ours alone; size of every measure")
     parser.add_argument("--ratio-n", type=int, default=10000, help="records harvested by each for the rate ratio")
     parser.add_argument("--fetch-consumers", type=int, default=2)
+    parser.add_argument("--classify-workers", type=int, default=4, help="`themes classify --workers`")
     parser.add_argument("--source-type", default="ecologie_dcat", help="our source type")
     parser.add_argument("--changed-percent", type=int, default=1, help="records changed for the second re-harvest")
     parser.add_argument("--queries", type=int, default=1000, help="timed searches per configuration")
@@ -179,14 +180,19 @@ def main() -> None:
     results["bouquet"] = {"index_n": n, **harness.run_in_app(inis["ecologie"], "bouquet_page")}
     save()
     harness.run_in_app(inis["ecologie"], "unclassify")
+    workers = str(arguments.classify_workers)
     started = time.monotonic()
     subprocess.run(
-        [harness.CKAN, "-c", inis["ecologie"], "ecologie", "themes", "classify", "--all"],
+        [harness.CKAN, "-c", inis["ecologie"], "ecologie", "themes", "classify", "--all", "--workers", workers],
         check=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    results["classify"] = {"n": n, "seconds": round(time.monotonic() - started, 1)}
+    results["classify"] = {
+        "n": n,
+        "workers": arguments.classify_workers,
+        "seconds": round(time.monotonic() - started, 1),
+    }
     results["targets"] = harness.targets(results)
     save()
     harness.print_table(results)

@@ -3,20 +3,24 @@
 Reads datasets in batches straight from the database (a package_show per
 dataset would take hours at 80,000), writes the `themes` extra of those that
 change, and reindexes them from the index's own copies, changed the same way.
-Themes chosen by an editor are never touched.
+Themes chosen by an editor are never touched. Batches can be shared out
+among several processes (`--workers`): most of the time is CKAN's indexing,
+which one process runs on one core.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import ckan.model as model
 
 from ckanext.ecologie.batches import batches
+from ckanext.ecologie.processes import forked_map
 from ckanext.ecologie.search_index import reindex_with
 from ckanext.ecologie.themes.classifier import Classifier, classifier_for
 from ckanext.ecologie.themes.store import get_taxonomy
@@ -36,6 +40,13 @@ class Summary:
     @property
     def total(self) -> int:
         return self.classified + self.unchanged + self.unclassified + self.kept_editor
+
+    def add(self, other: Summary) -> None:
+        self.classified += other.classified
+        self.unchanged += other.unchanged
+        self.unclassified += other.unclassified
+        self.kept_editor += other.kept_editor
+        self.changes += other.changes
 
 
 def dataset_ids(all_datasets: bool = False, source: str | None = None, dataset: str | None = None) -> list[str]:
@@ -70,16 +81,41 @@ def _tags_of(ids: Iterable[str]) -> dict[str, list[str]]:
     return tags
 
 
-def classify_many(ids: list[str], dry_run: bool = False, progress: Callable[[int], None] | None = None) -> Summary:
+def classify_many(
+    ids: list[str],
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+    workers: int = 1,
+    batch_size: int = BATCH,
+) -> Summary:
+    """`workers` processes share the batches out; the summary is the same
+    as one process's."""
+    global _run
+    _run = (classifier_for(get_taxonomy()), dry_run)  # one taxonomy for the whole run
     summary = Summary()
-    classifier = classifier_for(get_taxonomy())
-    for batch in batches(ids, BATCH):
-        changed = _classify_batch(batch, classifier, summary, dry_run)
-        if not dry_run and changed:
-            model.Session.commit()
-            reindex_with(changed, functools.partial(_apply_themes, changed))
-        if progress:
-            progress(len(batch))
+    chunks = list(batches(ids, batch_size))
+    with contextlib.closing(forked_map(_classify_chunk, chunks, workers)) as parts:
+        for chunk, part in zip(chunks, parts, strict=True):
+            summary.add(part)
+            if progress:
+                progress(len(chunk))
+    return summary
+
+
+# The run's classifier and mode, set before the batches are shared out:
+# forked workers inherit them instead of receiving them with every batch.
+_run: tuple[Classifier, bool] | None = None
+
+
+def _classify_chunk(ids: Sequence[str]) -> Summary:
+    if _run is None:
+        raise RuntimeError("classify_many sets the run first")
+    classifier, dry_run = _run
+    summary = Summary()
+    changed = _classify_batch(list(ids), classifier, summary, dry_run)
+    if not dry_run and changed:
+        model.Session.commit()
+        reindex_with(changed, functools.partial(_apply_themes, changed))
     return summary
 
 
@@ -100,7 +136,8 @@ def _apply_themes(themes_by_id: dict[str, list[str]], data: dict[str, Any], show
 def _classify_batch(batch: list[str], classifier: Classifier, summary: Summary, dry_run: bool) -> dict[str, list[str]]:
     tags = _tags_of(batch)
     changed: dict[str, list[str]] = {}
-    for package in model.Session.query(model.Package).filter(model.Package.id.in_(batch)):
+    packages = model.Session.query(model.Package).filter(model.Package.id.in_(batch)).order_by(model.Package.id)
+    for package in packages:
         extras = dict(package.extras or {})
         before = stored_themes(extras.get("themes"))
         if before and extras.get("themes_origin") == EDITOR:

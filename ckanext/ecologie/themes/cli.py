@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from concurrent.futures.process import BrokenProcessPool
 
 import ckan.model as model
 import click
@@ -55,7 +56,14 @@ def load(file: str | None, scheme: str) -> None:
 @click.option("--source", help="The datasets of one harvest source (name or id).")
 @click.option("--dataset", help="One dataset (name or id).")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
-def classify(all_datasets: bool, source: str | None, dataset: str | None, dry_run: bool) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes sharing the work, each with its own database connection; up to one per core.",
+)
+def classify(all_datasets: bool, source: str | None, dataset: str | None, dry_run: bool, workers: int) -> None:
     """Classify datasets from their keywords, titles and DCAT themes.
     Themes chosen by an editor are left as they are."""
     if sum(bool(choice) for choice in (all_datasets, source, dataset)) != 1:
@@ -65,7 +73,14 @@ def classify(all_datasets: bool, source: str | None, dataset: str | None, dry_ru
     except LookupError as error:
         raise click.ClickException(str(error)) from error
     with click.progressbar(length=len(ids), label="Classifying", file=click.get_text_stream("stderr")) as bar:
-        summary = bulk.classify_many(ids, dry_run=dry_run, progress=bar.update)
+        try:
+            summary = bulk.classify_many(ids, dry_run=dry_run, progress=bar.update, workers=workers)
+        except BrokenProcessPool as error:
+            # killed (out of memory?) maybe between writing its batch and reindexing it
+            raise click.ClickException(
+                "A worker process ended abruptly: run `ckan search-index rebuild` so that search "
+                "shows the themes written, then classify again."
+            ) from error
     if dry_run:
         for name, before, after in summary.changes:
             click.echo(f"{name}: {', '.join(before) or '-'} -> {', '.join(after) or '-'}")

@@ -15,7 +15,7 @@ from ckanext.harvest.model import HarvestJob, HarvestObject
 
 from ckanext.ecologie.tests.harvest.support import extra, make_source
 from ckanext.ecologie.tests.helpers import call, make_dataset
-from ckanext.ecologie.themes import store
+from ckanext.ecologie.themes import bulk, store
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
@@ -163,3 +163,54 @@ def test_the_bulk_reindex_stores_what_a_reindex_from_the_database_stores(cli) ->
     outsider = factories.User()
     found = tk.get_action("package_search")({"user": outsider["name"]}, {"q": "Cartigny", "include_private": True})
     assert found["count"] == 0
+
+
+def _forget_classifier_themes(ids: list[str]) -> None:
+    """Back to before any classification (themes set by an editor stay)."""
+    for package in model.Session.query(model.Package).filter(model.Package.id.in_(ids)):
+        extras = dict(package.extras)
+        if extras.get("themes_origin") == "classifier":
+            package.extras = {key: value for key, value in extras.items() if key not in ("themes", "themes_origin")}
+    model.Session.commit()
+    search.rebuild(package_ids=ids)
+
+
+def test_workers_store_what_one_process_stores(cli) -> None:
+    """Batches shared out among forked workers: the same summary, the same
+    datasets and the same search documents as in one process."""
+    source = make_source("ecologie_dcat", "http://127.0.0.1:9/catalogue.ttl")  # never read: no job runs
+    harvested = make_dataset(title="PLU de Cartigny", private=True, owner_org=source["owner_org"])
+    job = HarvestJob.get(call("harvest_job_create", source_id=source["id"], run=False)["id"])
+    model.Session.add(HarvestObject(guid="plu-cartigny", job=job, package_id=harvested["id"], current=True))
+    model.Session.commit()
+    make_dataset(title="Stations hydrométriques", tags=[{"name": "hydrométrie"}])
+    make_dataset(title="Budget annuel")
+    make_dataset(title="PLU intercommunal", themes=["climat"])
+    make_dataset(title="Qualité de l'air", tags=[{"name": "pollution atmosphérique"}])
+    ids = bulk.dataset_ids(all_datasets=True)
+
+    def classified(workers: int) -> tuple[tuple, dict, dict, dict]:
+        summary = bulk.classify_many(ids, workers=workers, batch_size=2)
+        counts = (summary.classified, summary.unchanged, summary.unclassified, summary.kept_editor, summary.changes)
+        model.Session.remove()  # what the workers committed, not what this session holds
+        stored = {package.id: dict(package.extras) for package in model.Session.query(model.Package)}
+        shown = {package_id: call_action("package_show", id=package_id) for package_id in ids}
+        return counts, stored, shown, {package_id: _document(package_id) for package_id in ids}
+
+    _forget_classifier_themes(ids)  # both runs start from documents built alike
+    alone = classified(workers=1)
+    _forget_classifier_themes(ids)
+    shared = classified(workers=2)
+
+    assert shared == alone
+    counts, stored, shown, _ = shared
+    assert counts[:4] == (3, 0, 1, 1)
+    assert stored[harvested["id"]]["themes"] == '["planification"]'
+    assert shown[harvested["id"]]["themes"] == ["planification"]
+    assert extra(shown[harvested["id"]], "harvest_source_title") == "Source source-de-test"
+
+
+def test_workers_are_at_least_one(cli) -> None:
+    result = _invoke(cli, "classify", "--all", "--workers", "0")
+    assert result.exit_code == 2
+    assert "--workers" in result.output
