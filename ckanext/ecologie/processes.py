@@ -13,9 +13,8 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import signal
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from itertools import islice
 from typing import TypeVar
 
@@ -34,9 +33,10 @@ def forked_map(work: Callable[[Item], Result], items: Sequence[Item], workers: i
     """`work` over `items`, results in the items' order, in `workers`
     processes (in this one when 1). No more items run at once than there
     are workers: once one has failed, those running finish, no other
-    starts, and its error is raised here after the results before it. Ctrl-C stops the command the same way (the
-    workers ignore it, so that no item stops half-done). The caller's
-    database session is closed first: its uncommitted changes are lost."""
+    starts, and its error is raised here after the results before it.
+    Ctrl-C stops the command the same way (the workers ignore it, so that
+    no item stops half-done). The caller's database session is closed
+    first: its uncommitted changes are lost."""
     workers = min(workers, len(items))
     if workers <= 1:
         yield from map(work, items)
@@ -45,13 +45,32 @@ def forked_map(work: Callable[[Item], Result], items: Sequence[Item], workers: i
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_start
     ) as executor:
-        upcoming = iter(items)
-        running = deque(executor.submit(work, item) for item in islice(upcoming, workers))
+        upcoming = enumerate(items)
+        running: dict[Future[Result], int] = {}
+        finished: dict[int, Result] = {}
+        failures: dict[int, BaseException] = {}
+        next_index = 0
+        for index, item in islice(upcoming, workers):
+            running[executor.submit(work, item)] = index
         while running:
-            result = running.popleft().result()
-            if not any(future.done() and future.exception() for future in running):
-                running.extend(executor.submit(work, item) for item in islice(upcoming, 1))
-            yield result
+            # a worker takes the next item as soon as it is free, whatever
+            # the others are at: results wait here to be given in order
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                index = running.pop(future)
+                error = future.exception()
+                if error is None:
+                    finished[index] = future.result()
+                else:
+                    failures[index] = error
+            if not failures:
+                for index, item in islice(upcoming, len(done)):
+                    running[executor.submit(work, item)] = index
+            while next_index in finished:
+                yield finished.pop(next_index)
+                next_index += 1
+        if failures:
+            raise failures[min(failures)]
 
 
 def _release_connections() -> None:

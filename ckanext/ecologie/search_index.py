@@ -32,8 +32,8 @@ def reindex_with(package_ids: Collection[str], change: Change) -> None:
     to the caller: their copies stored in Solr (`data_dict`, as indexed, and
     `validated_data_dict`, as shown) get the same change and go back through
     CKAN's indexing (plugins, permission labels included). Far faster than a
-    package_show each at 80,000 datasets; a dataset missing from the index is
-    rebuilt from the database."""
+    package_show each at 80,000 datasets. A dataset missing from the index,
+    or whose copy is older than it, is rebuilt from the database."""
     ids = list(package_ids)
     if not ids:
         return
@@ -41,7 +41,8 @@ def reindex_with(package_ids: Collection[str], change: Change) -> None:
     indexer = PackageSearchIndex()
     site = tk.config.get("ckan.site_id")
     for batch in batches(ids, BATCH):
-        loaded = _load_for_indexing(batch)  # noqa: F841 (held until the batch is indexed)
+        loaded = _load_for_indexing(batch)  # held until the batch is indexed
+        modified = {item.id: item.metadata_modified for item in loaded if isinstance(item, model.Package)}
         quoted = " OR ".join(f'"{package_id}"' for package_id in batch)
         documents = connection.search(
             q="*:*",
@@ -49,15 +50,18 @@ def reindex_with(package_ids: Collection[str], change: Change) -> None:
             fl="id,data_dict,validated_data_dict",
             rows=len(batch),
         )
-        found = set()
+        current = set()
         for document in documents:
             data, shown = json.loads(document["data_dict"]), json.loads(document["validated_data_dict"])
+            stored_modified = modified.get(document["id"])
+            if stored_modified is None or data.get("metadata_modified") != stored_modified.isoformat():
+                continue  # a copy older than the dataset (its update not yet searchable)
             change(data, shown)
             indexer.index_package({**data, "with_custom_schema": shown}, defer_commit=True)
-            found.add(document["id"])
-        missing = [package_id for package_id in batch if package_id not in found]
-        if missing:
-            search.rebuild(package_ids=missing, defer_commit=True, quiet=True)
+            current.add(document["id"])
+        rebuilt = [package_id for package_id in batch if package_id not in current]
+        if rebuilt:
+            search.rebuild(package_ids=rebuilt, defer_commit=True, quiet=True)
     search.commit()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import ckan.model as model
@@ -9,6 +10,7 @@ import ckan.plugins.toolkit as tk
 import pytest
 from ckan.cli.cli import ckan
 from ckan.lib import search
+from ckan.lib.search.common import make_connection
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 from ckanext.harvest.model import HarvestJob, HarvestObject
@@ -148,6 +150,9 @@ def test_the_bulk_reindex_stores_what_a_reindex_from_the_database_stores(cli) ->
     job = HarvestJob.get(call("harvest_job_create", source_id=source["id"], run=False)["id"])
     model.Session.add(HarvestObject(guid="plu-cartigny", job=job, package_id=harvested["id"], current=True))
     model.Session.commit()
+    # its copy in the index carries the harvest fields, as any harvested dataset's
+    search.rebuild(package_ids=[harvested["id"]], defer_commit=True)
+    make_connection().commit(waitSearcher=True)
     created = make_dataset(title="Stations hydrométriques", tags=[{"name": "hydrométrie"}])
 
     assert _invoke(cli, "classify", "--all").exit_code == 0
@@ -172,7 +177,8 @@ def _forget_classifier_themes(ids: list[str]) -> None:
         if extras.get("themes_origin") == "classifier":
             package.extras = {key: value for key, value in extras.items() if key not in ("themes", "themes_origin")}
     model.Session.commit()
-    search.rebuild(package_ids=ids)
+    search.rebuild(package_ids=ids, defer_commit=True)
+    make_connection().commit(waitSearcher=True)  # searchable before the next run reads the index
 
 
 def test_workers_store_what_one_process_stores(cli) -> None:
@@ -214,3 +220,19 @@ def test_workers_are_at_least_one(cli) -> None:
     result = _invoke(cli, "classify", "--all", "--workers", "0")
     assert result.exit_code == 2
     assert "--workers" in result.output
+
+
+def test_a_copy_older_than_its_dataset_is_rebuilt_from_the_database(cli) -> None:
+    """An update not yet searchable (the index not yet committed) must not
+    be undone by classify reindexing the older copy."""
+    dataset = make_dataset(title="PLU de Cartigny")
+    package = model.Package.get(dataset["id"])
+    package.title = "PLU de Cartigny, révision 2026"
+    package.metadata_modified = datetime.datetime.utcnow()
+    model.Session.commit()  # as an update whose indexing is not yet visible
+
+    assert _invoke(cli, "classify", "--all").exit_code == 0
+
+    document = _document(dataset["id"])
+    assert document["title"] == "PLU de Cartigny, révision 2026"
+    assert json.loads(document["validated_data_dict"])["themes"] == ["planification"]
