@@ -88,8 +88,8 @@ def classify_many(
     workers: int = 1,
     batch_size: int = BATCH,
 ) -> Summary:
-    """`workers` processes share the batches out; the summary is the same
-    as one process's."""
+    """`workers` processes share the batches out (the caller's session is
+    then closed first); the summary is the same as one process's."""
     global _run
     _run = (classifier_for(get_taxonomy()), dry_run)  # one taxonomy for the whole run
     summary = Summary()

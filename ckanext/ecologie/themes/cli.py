@@ -61,7 +61,7 @@ def load(file: str | None, scheme: str) -> None:
     type=click.IntRange(min=1),
     default=1,
     show_default=True,
-    help="Processes sharing the work, each with its own database connection; up to one per core.",
+    help="Processes sharing the work, each with its own database connection (see README).",
 )
 def classify(all_datasets: bool, source: str | None, dataset: str | None, dry_run: bool, workers: int) -> None:
     """Classify datasets from their keywords, titles and DCAT themes.
