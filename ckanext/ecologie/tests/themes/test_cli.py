@@ -141,18 +141,29 @@ def _document(package_id: str) -> dict:
     return {key: value for key, value in search.show(package_id).items() if key not in ("indexed_ts", "_version_")}
 
 
-def test_the_bulk_reindex_stores_what_a_reindex_from_the_database_stores(cli) -> None:
-    """`classify` reindexes from the index's own copies, with the packages and
-    harvest sources loaded for the whole batch: its documents are those CKAN
-    builds from the database (harvest fields and permission labels included)."""
+def _harvested_private_dataset() -> dict:
+    """A private dataset with a current harvest object of a source."""
     source = make_source("ecologie_dcat", "http://127.0.0.1:9/catalogue.ttl")  # never read: no job runs
     harvested = make_dataset(title="PLU de Cartigny", private=True, owner_org=source["owner_org"])
     job = HarvestJob.get(call("harvest_job_create", source_id=source["id"], run=False)["id"])
     model.Session.add(HarvestObject(guid="plu-cartigny", job=job, package_id=harvested["id"], current=True))
     model.Session.commit()
-    # its copy in the index carries the harvest fields, as any harvested dataset's
-    search.rebuild(package_ids=[harvested["id"]], defer_commit=True)
+    return harvested
+
+
+def _rebuild_searchable(ids: list[str]) -> None:
+    """Rebuilt from the database and searchable before the next read of the index."""
+    search.rebuild(package_ids=ids, defer_commit=True)
     make_connection().commit(waitSearcher=True)
+
+
+def test_the_bulk_reindex_stores_what_a_reindex_from_the_database_stores(cli) -> None:
+    """`classify` reindexes from the index's own copies, with the packages and
+    harvest sources loaded for the whole batch: its documents are those CKAN
+    builds from the database (harvest fields and permission labels included)."""
+    harvested = _harvested_private_dataset()
+    # its copy in the index carries the harvest fields, as any harvested dataset's
+    _rebuild_searchable([harvested["id"]])
     created = make_dataset(title="Stations hydrométriques", tags=[{"name": "hydrométrie"}])
 
     assert _invoke(cli, "classify", "--all").exit_code == 0
@@ -177,18 +188,13 @@ def _forget_classifier_themes(ids: list[str]) -> None:
         if extras.get("themes_origin") == "classifier":
             package.extras = {key: value for key, value in extras.items() if key not in ("themes", "themes_origin")}
     model.Session.commit()
-    search.rebuild(package_ids=ids, defer_commit=True)
-    make_connection().commit(waitSearcher=True)  # searchable before the next run reads the index
+    _rebuild_searchable(ids)
 
 
 def test_workers_store_what_one_process_stores(cli) -> None:
     """Batches shared out among forked workers: the same summary, the same
     datasets and the same search documents as in one process."""
-    source = make_source("ecologie_dcat", "http://127.0.0.1:9/catalogue.ttl")  # never read: no job runs
-    harvested = make_dataset(title="PLU de Cartigny", private=True, owner_org=source["owner_org"])
-    job = HarvestJob.get(call("harvest_job_create", source_id=source["id"], run=False)["id"])
-    model.Session.add(HarvestObject(guid="plu-cartigny", job=job, package_id=harvested["id"], current=True))
-    model.Session.commit()
+    harvested = _harvested_private_dataset()
     make_dataset(title="Stations hydrométriques", tags=[{"name": "hydrométrie"}])
     make_dataset(title="Budget annuel")
     make_dataset(title="PLU intercommunal", themes=["climat"])
