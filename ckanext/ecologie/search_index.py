@@ -11,9 +11,9 @@ import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
 from ckan.lib import search
 from ckan.lib.search.common import make_connection
-from ckan.lib.search.index import PackageSearchIndex
 
 from ckanext.ecologie.batches import batches
+from ckanext.ecologie.search_documents import Shown, index_many
 
 BATCH = 500
 Change = Callable[[dict[str, Any], dict[str, Any]], None]
@@ -30,15 +30,15 @@ def reindex(package_ids: Collection[str]) -> None:
 def reindex_with(package_ids: Collection[str], change: Change) -> None:
     """Reindex datasets after a change made straight in the database, known
     to the caller: their copies stored in Solr (`data_dict`, as indexed, and
-    `validated_data_dict`, as shown) get the same change and go back through
-    CKAN's indexing (plugins, permission labels included). Far faster than a
-    package_show each at 80,000 datasets. A dataset missing from the index,
+    `validated_data_dict`, as shown) get the same change and are indexed
+    again, a batch per Solr request (search_documents.py: plugins and
+    permission labels included). Far faster than a package_show and a
+    request each at 80,000 datasets. A dataset missing from the index,
     or whose copy is older than it, is rebuilt from the database."""
     ids = list(package_ids)
     if not ids:
         return
     connection = make_connection()
-    indexer = PackageSearchIndex()
     site = tk.config.get("ckan.site_id")
     for batch in batches(ids, BATCH):
         loaded = _load_for_indexing(batch)  # held until the batch is indexed
@@ -50,15 +50,15 @@ def reindex_with(package_ids: Collection[str], change: Change) -> None:
             fl="id,data_dict,validated_data_dict",
             rows=len(batch),
         )
-        current = set()
+        current: dict[str, Shown] = {}
         for document in documents:
             data, shown = json.loads(document["data_dict"]), json.loads(document["validated_data_dict"])
             stored_modified = modified.get(document["id"])
             if stored_modified is None or data.get("metadata_modified") != stored_modified.isoformat():
                 continue  # a copy older than the dataset (its update not yet searchable)
             change(data, shown)
-            indexer.index_package({**data, "with_custom_schema": shown}, defer_commit=True)
-            current.add(document["id"])
+            current[document["id"]] = (data, shown)
+        index_many(current.values())
         rebuilt = [package_id for package_id in batch if package_id not in current]
         if rebuilt:
             search.rebuild(package_ids=rebuilt, defer_commit=True, quiet=True)
