@@ -3,6 +3,7 @@ over the pages a harvester reads, and the import of each record."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import traceback
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from ckan.types import Schema
 from ckanext.harvest.model import HarvestJob, HarvestObject
 from ckanext.harvest.queue import fetch_and_import_stages
 
-from ckanext.ecologie.harvest import batching, deletions, importer, ownership
+from ckanext.ecologie.harvest import batch_index, batching, deletions, importer, ownership
 from ckanext.ecologie.harvest import config as source_config
 from ckanext.ecologie.harvest.database_wait import database_gone, retried_while_the_database_is_gone
 from ckanext.ecologie.harvest.enrich import SourceInfo
@@ -92,12 +93,15 @@ class EcologieHarvesterMixin:
 
     def import_stage(self, harvest_object: HarvestObject) -> bool | str:
         job_id = harvest_object.harvest_job_id
-        result = retried_while_the_database_is_gone(
-            lambda: self._import_once(harvest_object), f"the import of {harvest_object.guid}"
-        )
-        # The objects of the job that wait unqueued (batching.py), each
-        # through the stock consumer's stages, as if it had been queued.
-        batching.drain(job_id, lambda waiting: fetch_and_import_stages(self, waiting))
+        # Batches of one record index as CKAN does, a request each.
+        batched = batching.batch_size() > 1
+        with batch_index.one_request_per_batch() if batched else contextlib.nullcontext():
+            result = retried_while_the_database_is_gone(
+                lambda: self._import_once(harvest_object), f"the import of {harvest_object.guid}"
+            )
+            # The objects of the job that wait unqueued (batching.py), each
+            # through the stock consumer's stages, as if it had been queued.
+            batching.drain(job_id, lambda waiting: fetch_and_import_stages(self, waiting))
         return result
 
     def _import_once(self, harvest_object: HarvestObject) -> bool | str:

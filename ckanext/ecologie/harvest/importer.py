@@ -18,7 +18,7 @@ from ckanext.harvest.model import HarvestObject
 from sqlalchemy import or_
 
 from ckanext.ecologie.contexts import site_context
-from ckanext.ecologie.harvest import ownership
+from ckanext.ecologie.harvest import batch_index, ownership
 from ckanext.ecologie.harvest.config import SourceConfig
 from ckanext.ecologie.harvest.database_wait import database_gone
 from ckanext.ecologie.harvest.enrich import SourceInfo, enrich, organization_of
@@ -137,7 +137,8 @@ def _save(dataset: dict[str, Any], creating: bool) -> str:
     if creating:
         context["schema"]["id"] = [tk.get_validator("unicode_safe")]
     package_id = tk.get_action("package_create" if creating else "package_update")(context, dataset)
-    index_without_commit(site, package_id)
+    if not batch_index.is_open():  # else indexed with its batch, after the commit
+        index_without_commit(site, package_id)
     return package_id
 
 
@@ -185,14 +186,14 @@ def import_record(harvest_object: HarvestObject, source: SourceInfo, config: Sou
             _make_current(harvest_object, existing["id"])
             package_id = existing["id"]
             _save(dataset, creating=False)
-            _record(source.id, identifier, package_id, content_hash, job_id, row is not None)
+            _record(source.id, identifier, package_id, content_hash, job_id, row is not None, harvest_object.id)
         else:
             for resource in dataset.get("resources") or []:
                 resource[RESOURCE_SOURCE_KEY] = source.id
             try:
                 package_id = _create(dataset, harvest_object)
                 harvest_object = model.Session.merge(harvest_object)
-                _record(source.id, identifier, package_id, content_hash, job_id, row is not None)
+                _record(source.id, identifier, package_id, content_hash, job_id, row is not None, harvest_object.id)
             except sa.exc.DBAPIError as error:
                 # Indexed before the commit that failed: no dataset of that id
                 # exists, and the new attempt creates another id.
@@ -202,10 +203,26 @@ def import_record(harvest_object: HarvestObject, source: SourceInfo, config: Sou
     return True
 
 
-def _record(source_id: str, identifier: str, package_id: str, content_hash: str, job_id: str, exists: bool) -> None:
-    values = {"package_id": package_id, "content_hash": content_hash, "last_job_id": job_id, "deletion_pending": False}
+def _record(
+    source_id: str,
+    identifier: str,
+    package_id: str,
+    content_hash: str,
+    job_id: str,
+    exists: bool,
+    harvest_object_id: str,
+) -> None:
+    in_batch = batch_index.is_open()
+    values = {
+        "package_id": package_id,
+        "content_hash": batch_index.PENDING if in_batch else content_hash,
+        "last_job_id": job_id,
+        "deletion_pending": False,
+    }
     if exists:
         model.Session.query(HarvestRecord).filter_by(source_id=source_id, identifier=identifier).update(values)
     else:
         model.Session.add(HarvestRecord(source_id=source_id, identifier=identifier, **values))
     model.Session.commit()
+    if in_batch:
+        batch_index.imported(package_id, batch_index.Receipt(source_id, identifier, content_hash, harvest_object_id))

@@ -57,10 +57,17 @@ def _catalogue() -> bytes:
 
 
 def _stable(value: Any) -> Any:
-    """Ids of this run become `<uuid>`, times go; JSON held in a string (the
-    search document's data_dict) is compared as what it holds."""
+    """Ids of this run become `<uuid>`, times go, extras are sorted; JSON
+    held in a string (the search document's data_dict) is compared as what
+    it holds."""
     if isinstance(value, dict):
-        return {key: _stable(item) for key, item in value.items() if key not in VOLATILE}
+        stable = {key: _stable(item) for key, item in value.items() if key not in VOLATILE}
+        if isinstance(stable.get("extras"), list):
+            # a set of keys: CKAN indexes them in the order they were added
+            # before the import's commit, in the database's order after it
+            # (as `ckan search-index rebuild` does); batches index after it
+            stable["extras"] = sorted(stable["extras"], key=lambda extra: extra["key"])
+        return stable
     if isinstance(value, list):
         return [_stable(item) for item in value]
     if isinstance(value, str):
