@@ -33,7 +33,14 @@ log = logging.getLogger(__name__)
 # package_show's dict (default schema) and the one shown (the dataset type's)
 Shown = tuple[dict[str, Any], dict[str, Any]]
 
-RESOURCE_FIELDS = {"name": "res_name", "description": "res_description", "format": "res_format", "url": "res_url"}
+# a resource's field, and the document's list of them (CKAN's pairs, in its order)
+RESOURCE_FIELDS = [
+    ("name", "res_name"),
+    ("description", "res_description"),
+    ("format", "res_format"),
+    ("url", "res_url"),
+    ("resource_type", "res_type"),
+]
 
 
 class DocumentBuilder:
@@ -41,11 +48,9 @@ class DocumentBuilder:
 
     def __init__(self) -> None:
         self._vocabulary_names: dict[str, str] = {}
-        self._resource_fields = {
-            **RESOURCE_FIELDS,
-            "resource_type": "res_type",
-            **{column: f"res_extras_{column}" for column in model.Resource.get_extra_columns()},
-        }
+        self._resource_fields = RESOURCE_FIELDS + [
+            (column, f"res_extras_{column}") for column in model.Resource.get_extra_columns()
+        ]
 
     def document(self, shown: Shown) -> dict[str, Any]:
         indexed, validated = shown
@@ -78,9 +83,11 @@ class DocumentBuilder:
         document["site_id"] = site_id
         if document.get("title"):
             document["title"] = document["title"].lstrip()  # sorted on: no leading spaces
-        document["index_id"] = hashlib.md5(f"{document['id']}{site_id}".encode()).hexdigest()
+        document["index_id"] = hashlib.md5(f"{document['id']}{site_id}".encode("latin-1")).hexdigest()
         for plugin in plugins.PluginImplementations(plugins.IPackageController):
             document = plugin.before_dataset_index(document)
+        if not document:
+            raise SearchIndexError("a plugin's before_dataset_index returned no document")
         # after the plugins, which may not set them
         package = model.Package.get(document["id"])
         labels = lib_plugins.get_permission_labels()
@@ -119,7 +126,7 @@ class DocumentBuilder:
 
     def _flatten_resources(self, document: dict[str, Any]) -> None:
         for resource in document.pop("resources", []):
-            for field, flat in self._resource_fields.items():
+            for field, flat in self._resource_fields:
                 document[flat] = [*document.get(flat, []), resource.get(field, "")]
 
 

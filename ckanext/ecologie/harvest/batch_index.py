@@ -4,28 +4,32 @@ With batches of one record, each import indexes its dataset as CKAN does,
 one request per dataset. With larger batches, a fetch consumer indexes the
 datasets its batch imported once the batch is done, in one request
 (search_documents.py), and only then stores each record's content hash:
-the hash is the receipt of an import that is searchable. Until then the
-record's hash is `PENDING`, which matches no content: a batch whose
-consumer was killed, or whose request Solr refused, is imported again by
-the next harvest (and indexed then) instead of being skipped as unchanged.
+the hash is the receipt of an import sent to the index (Solr makes it
+searchable at its next commit, within `ckan.search.solr_commit`'s delay).
+Until then the record's hash is `PENDING`, which matches no content: a
+batch whose consumer was killed, or whose request Solr refused, is imported
+again by the next harvest (and indexed then) instead of being skipped as
+unchanged.
 """
 
 from __future__ import annotations
 
 import contextvars
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+import pysolr
 from ckan import logic
-from ckan.lib.search import SearchIndexError
+from ckan.lib.search.common import make_connection
 from ckanext.harvest.model import HarvestObject, HarvestObjectError
 
 from ckanext.ecologie.contexts import site_context
 from ckanext.ecologie.harvest import indexing
+from ckanext.ecologie.harvest.database_wait import database_gone, retried_while_the_database_is_gone
 from ckanext.ecologie.harvest.model import HarvestRecord
 from ckanext.ecologie.search_documents import Shown, index_many
 
@@ -36,7 +40,7 @@ PENDING = ""  # a content hash that no record has
 
 @dataclass(frozen=True)
 class Receipt:
-    """What to store once a record's dataset is searchable."""
+    """What to store once a record's dataset is sent to the index."""
 
     source_id: str
     identifier: str
@@ -44,14 +48,14 @@ class Receipt:
     harvest_object_id: str
 
 
-# The datasets imported in the open batch, by id; None when no batch is open.
-_imported: contextvars.ContextVar[dict[str, Receipt] | None] = contextvars.ContextVar(
-    "ecologie_batch_index", default=None
-)
+# The records imported in the open batch, by dataset id (records of two
+# sources merged into one dataset share it); None when no batch is open.
+Receipts = dict[str, list[Receipt]]
+_open_batch: contextvars.ContextVar[Receipts | None] = contextvars.ContextVar("ecologie_batch_index", default=None)
 
 
 def is_open() -> bool:
-    return _imported.get() is not None
+    return _open_batch.get() is not None
 
 
 @contextmanager
@@ -60,75 +64,105 @@ def one_request_per_batch() -> Iterator[None]:
     if is_open():
         yield
         return
-    imported: dict[str, Receipt] = {}
-    token = _imported.set(imported)
+    receipts: Receipts = {}
+    token = _open_batch.set(receipts)
     try:
         yield
     finally:
-        _imported.reset(token)
-        _index(imported)
+        _open_batch.reset(token)
+        if receipts:
+            retried_while_the_database_is_gone(lambda: _index(receipts), "the indexing of a harvest batch")
 
 
 def imported(package_id: str, receipt: Receipt) -> None:
     """A dataset of the open batch, committed with a `PENDING` hash."""
-    batch = _imported.get()
-    if batch is None:
+    receipts = _open_batch.get()
+    if receipts is None:
         raise RuntimeError("no import batch is open")
-    batch[package_id] = receipt
+    receipts.setdefault(package_id, []).append(receipt)
 
 
-def _index(imported: dict[str, Receipt]) -> None:
-    if not imported:
-        return
-    try:
-        shown = _send(list(imported))
-        # Outside the record locks, another consumer may have updated one
-        # of them (a record merged from two sources) and indexed it before
-        # this request landed with the older state: those are sent again.
-        changed = _changed_since(shown)
-        if changed:
-            _send(changed)
-    except SearchIndexError:
-        log.exception("Indexing a batch of %d harvested datasets failed", len(imported))
-        _not_searchable(imported.values())
-        return
-    for receipt in imported.values():
-        model.Session.query(HarvestRecord).filter_by(
-            source_id=receipt.source_id, identifier=receipt.identifier, content_hash=PENDING
-        ).update({"content_hash": receipt.content_hash}, synchronize_session=False)
+def _index(receipts: Receipts) -> None:
+    failed = _send(sorted(receipts))
+    for package_id, package_receipts in receipts.items():
+        if package_id in failed:
+            _not_indexed(package_receipts, failed[package_id])
+            continue
+        for receipt in package_receipts:
+            model.Session.query(HarvestRecord).filter_by(
+                source_id=receipt.source_id, identifier=receipt.identifier, content_hash=PENDING
+            ).update({"content_hash": receipt.content_hash}, synchronize_session=False)
     model.Session.commit()
-    for _ in shown:
+    for _ in range(len(receipts) - len(failed)):
         indexing.batcher.indexed()
 
 
-def _send(package_ids: list[str]) -> list[Shown]:
+def _send(package_ids: list[str]) -> dict[str, Exception]:
+    """Sends the datasets' documents; returns the failures, by dataset id.
+
+    Their rows are share-locked (in id order) from the read to the request:
+    an update, deletion or change of visibility by another consumer or an
+    editor waits for it, then indexes after it, so a document this request
+    sends is never older than the one already in the index."""
+    model.Session.query(model.Package.id).filter(model.Package.id.in_(package_ids)).order_by(
+        model.Package.id
+    ).with_for_update(read=True).all()
+    failed: dict[str, Exception] = {}
+    shown: list[Shown] = []
     context = site_context()
-    shown = []
     for package_id in package_ids:
         try:
             shown.append(logic.package_show_default_and_custom_schemas(context, package_id))
         except tk.ObjectNotFound:
             continue  # deleted since, by another import or an editor: nothing to index
-    index_many(shown)
-    return shown
+        except Exception as error:
+            if database_gone(error):
+                raise
+            failed[package_id] = _logged(error, package_id)
+    try:
+        index_many(shown)
+    except Exception as error:
+        if database_gone(error):
+            raise
+        log.error("indexing %d harvested datasets failed", len(shown), exc_info=error)
+        if not _solr_answers():
+            failed.update((indexed["id"], error) for indexed, _ in shown)
+        else:
+            # one bad document fails the request: each is sent alone, so
+            # only the bad ones are reported
+            for one in shown:
+                try:
+                    index_many([one])
+                except Exception as error_of_one:
+                    if database_gone(error_of_one):
+                        raise
+                    failed[one[0]["id"]] = _logged(error_of_one, one[0]["id"])
+    model.Session.commit()  # the locks go
+    return failed
 
 
-def _changed_since(shown: list[Shown]) -> list[str]:
-    sent = {indexed["id"]: indexed["metadata_modified"] for indexed, _ in shown}
-    stored = model.Session.query(model.Package.id, model.Package.metadata_modified).filter(
-        model.Package.id.in_(list(sent))
-    )
-    return [package_id for package_id, modified in stored if modified.isoformat() != sent[package_id]]
+def _solr_answers() -> bool:
+    try:
+        make_connection().ping()
+        return True
+    except (pysolr.SolrError, OSError):
+        return False
 
 
-def _not_searchable(receipts: Iterable[Receipt]) -> None:
-    """The report says which records were imported but not indexed; their
-    hashes stay `PENDING`, so the next harvest imports them again."""
-    message = tk._(
-        "Imported, but the search index refused it (see the fetch consumer's log): the next harvest indexes it"
+def _logged(error: Exception, package_id: str) -> Exception:
+    log.error("indexing the harvested dataset %s failed", package_id, exc_info=error)
+    return error
+
+
+def _not_indexed(receipts: list[Receipt], error: Exception) -> None:
+    """The report names the records imported but not indexed; their hashes
+    stay `PENDING`, so the next harvest imports them again."""
+    # the exception's text may quote data: the log has it
+    message = tk._("The record could not be imported ({error}): see the fetch consumer's log").format(
+        error=type(error).__name__
     )
     for receipt in receipts:
-        object_id = receipt.harvest_object_id
-        if model.Session.get(HarvestObject, object_id) is not None:
-            model.Session.add(HarvestObjectError(harvest_object_id=object_id, message=message, stage="Import"))
-    model.Session.commit()
+        if model.Session.get(HarvestObject, receipt.harvest_object_id) is not None:
+            model.Session.add(
+                HarvestObjectError(harvest_object_id=receipt.harvest_object_id, message=message, stage="Import")
+            )

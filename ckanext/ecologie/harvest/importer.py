@@ -168,6 +168,7 @@ def import_record(harvest_object: HarvestObject, source: SourceInfo, config: Sou
         # ckanext-harvest may deliver an object twice (`harvest_jobs_run`
         # resubmits waiting objects): once imported, it is current.
         if model.Session.query(HarvestObject.current).filter(HarvestObject.id == harvest_object.id).scalar():
+            _still_to_index(source.id, identifier, content_hash, harvest_object.id)
             return True
         owner_org = organization_of(dataset, source, config)
         row, package = _package_of(source.reach, identifier, owner_org)
@@ -195,8 +196,8 @@ def import_record(harvest_object: HarvestObject, source: SourceInfo, config: Sou
                 harvest_object = model.Session.merge(harvest_object)
                 _record(source.id, identifier, package_id, content_hash, job_id, row is not None, harvest_object.id)
             except sa.exc.DBAPIError as error:
-                # Indexed before the commit that failed: no dataset of that id
-                # exists, and the new attempt creates another id.
+                # Indexed (out of a batch) before the commit that failed: no
+                # dataset of that id exists, and the new attempt creates another id.
                 if database_gone(error) and "id" in dataset:
                     search.clear(dataset["id"])
                 raise
@@ -225,4 +226,18 @@ def _record(
         model.Session.add(HarvestRecord(source_id=source_id, identifier=identifier, **values))
     model.Session.commit()
     if in_batch:
+        batch_index.imported(package_id, batch_index.Receipt(source_id, identifier, content_hash, harvest_object_id))
+
+
+def _still_to_index(source_id: str, identifier: str, content_hash: str, harvest_object_id: str) -> None:
+    """An import delivered again after its commit, its batch's indexing not
+    done (the consumer was killed between the two): indexed with this batch."""
+    if not batch_index.is_open():
+        return  # its `PENDING` hash has the next harvest import it again
+    package_id = (
+        model.Session.query(HarvestRecord.package_id)
+        .filter_by(source_id=source_id, identifier=identifier, content_hash=batch_index.PENDING)
+        .scalar()
+    )
+    if package_id is not None:
         batch_index.imported(package_id, batch_index.Receipt(source_id, identifier, content_hash, harvest_object_id))

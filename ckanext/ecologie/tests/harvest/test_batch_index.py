@@ -1,9 +1,11 @@
 """A batch's datasets indexed in one request at its end, and each record's
-content hash stored only once its dataset is searchable (batch_index.py).
+content hash stored only once its dataset is sent to the index (batch_index.py).
 Harvests through the consumers, batched and not, are compared in
 test_batched_import.py."""
 
 from __future__ import annotations
+
+import json
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -12,6 +14,7 @@ from ckan.lib.search.common import make_connection
 from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectError
 
 from ckanext.ecologie.harvest import batch_index
+from ckanext.ecologie.harvest.dcat import EcologieDcatHarvester
 from ckanext.ecologie.harvest.model import HarvestRecord
 from ckanext.ecologie.tests.harvest.support import make_source
 from ckanext.ecologie.tests.helpers import call, make_dataset
@@ -88,7 +91,47 @@ def test_a_batch_solr_refuses_keeps_its_hashes_pending_and_says_so(monkeypatch) 
     errors = model.Session.query(HarvestObjectError).order_by(HarvestObjectError.created).all()
     assert sorted(error.harvest_object_id for error in errors) == sorted(r.harvest_object_id for r in receipts)
     assert {error.stage for error in errors} == {"Import"}
-    assert all("the next harvest indexes it" in error.message for error in errors)
+    assert {error.message for error in errors} == {
+        "The record could not be imported (SearchIndexError): see the fetch consumer's log"
+    }
+
+
+def test_a_document_solr_refuses_fails_its_record_alone() -> None:
+    """An extra longer than a search term may be (32,766 bytes) makes Solr
+    refuse the whole request: the others of the batch are indexed anyway."""
+    receipts = _imported_unindexed(3)
+    refused = receipts[1]
+    package = model.Package.get(_package_id(refused))
+    package.extras = {**(package.extras or {}), "releve": "é" * 20000}  # CKAN itself would refuse to index it
+    model.Session.commit()
+
+    with batch_index.one_request_per_batch():
+        for receipt in receipts:
+            batch_index.imported(_package_id(receipt), receipt)
+
+    assert _searchable(receipts) == 2
+    assert _searchable([refused]) == 0
+    assert _hashes(receipts) == ["hash-0", "", "hash-2"]
+    errors = model.Session.query(HarvestObjectError).all()
+    assert [(error.harvest_object_id, error.message) for error in errors] == [
+        (refused.harvest_object_id, "The record could not be imported (SearchIndexError): see the fetch consumer's log")
+    ]
+
+
+def test_an_import_delivered_again_before_its_indexing_is_indexed_then() -> None:
+    """Its consumer was killed between the import's commit and the batch's
+    request: the object is current, its record's hash pending. Delivered
+    again, it is not imported twice, but indexed with its new batch."""
+    (receipt,) = _imported_unindexed(1)
+    harvest_object = model.Session.get(HarvestObject, receipt.harvest_object_id)
+    harvest_object.content = json.dumps({"dataset": {"title": "Relevés piézométriques 0"}, "hash": "hash-0"})
+    model.Session.commit()
+
+    assert EcologieDcatHarvester().import_stage(harvest_object) is True
+
+    assert _searchable([receipt]) == 1
+    assert _hashes([receipt]) == ["hash-0"]
+    assert model.Session.query(HarvestObjectError).count() == 0
 
 
 def test_imports_outside_a_batch_are_refused() -> None:

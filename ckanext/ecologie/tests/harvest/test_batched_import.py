@@ -56,24 +56,24 @@ def _catalogue() -> bytes:
     return (PREFIXES + "".join(records)).encode()
 
 
-def _stable(value: Any) -> Any:
-    """Ids of this run become `<uuid>`, times go, extras are sorted; JSON
-    held in a string (the search document's data_dict) is compared as what
-    it holds."""
+def _stable(value: Any, held_in_json: bool = False) -> Any:
+    """Ids of this run become `<uuid>`, times go; JSON held in a string (the
+    search document's data_dict) is compared as what it holds, its extras
+    sorted."""
     if isinstance(value, dict):
-        stable = {key: _stable(item) for key, item in value.items() if key not in VOLATILE}
-        if isinstance(stable.get("extras"), list):
-            # a set of keys: CKAN indexes them in the order they were added
-            # before the import's commit, in the database's order after it
-            # (as `ckan search-index rebuild` does); batches index after it
+        stable = {key: _stable(item, held_in_json) for key, item in value.items() if key not in VOLATILE}
+        if held_in_json and isinstance(stable.get("extras"), list):
+            # a set of keys: CKAN's document lists them in the order they were
+            # added before the import's commit, in the database's order after
+            # it (as `ckan search-index rebuild` does); batches index after it
             stable["extras"] = sorted(stable["extras"], key=lambda extra: extra["key"])
         return stable
     if isinstance(value, list):
-        return [_stable(item) for item in value]
+        return [_stable(item, held_in_json) for item in value]
     if isinstance(value, str):
         if value[:1] in "{[":
             try:
-                return _stable(json.loads(value))
+                return _stable(json.loads(value), held_in_json=True)
             except ValueError:
                 pass
         return UUID.sub("<uuid>", value)
