@@ -95,14 +95,16 @@ class EcologieHarvesterMixin:
         job_id = harvest_object.harvest_job_id
         # Batches of one record index as CKAN does, a request each.
         batched = batching.batch_size() > 1
-        with batch_index.one_request_per_batch() if batched else contextlib.nullcontext():
+        not_indexed: set[str]
+        with batch_index.one_request_per_batch() if batched else contextlib.nullcontext(set()) as not_indexed:
             result = retried_while_the_database_is_gone(
                 lambda: self._import_once(harvest_object), f"the import of {harvest_object.guid}"
             )
             # The objects of the job that wait unqueued (batching.py), each
             # through the stock consumer's stages, as if it had been queued.
             batching.drain(job_id, lambda waiting: fetch_and_import_stages(self, waiting))
-        return result
+        # its report says errored (ckanext-harvest sets it from this answer)
+        return False if harvest_object.id in not_indexed else result
 
     def _import_once(self, harvest_object: HarvestObject) -> bool | str:
         if harvest_object.errors:

@@ -59,19 +59,23 @@ def is_open() -> bool:
 
 
 @contextmanager
-def one_request_per_batch() -> Iterator[None]:
-    """Imports inside are indexed together at its end (the outermost one's)."""
+def one_request_per_batch() -> Iterator[set[str]]:
+    """Imports inside are indexed together at its end (the outermost one's).
+    It gives the set that then holds the harvest objects not indexed."""
+    not_indexed: set[str] = set()
     if is_open():
-        yield
+        yield not_indexed
         return
     receipts: Receipts = {}
     token = _open_batch.set(receipts)
     try:
-        yield
+        yield not_indexed
     finally:
         _open_batch.reset(token)
         if receipts:
-            retried_while_the_database_is_gone(lambda: _index(receipts), "the indexing of a harvest batch")
+            not_indexed |= retried_while_the_database_is_gone(
+                lambda: _index(receipts), "the indexing of a harvest batch"
+            )
 
 
 def imported(package_id: str, receipt: Receipt) -> None:
@@ -82,11 +86,18 @@ def imported(package_id: str, receipt: Receipt) -> None:
     receipts.setdefault(package_id, []).append(receipt)
 
 
-def _index(receipts: Receipts) -> None:
+def _index(receipts: Receipts) -> set[str]:
+    """Returns the ids of the harvest objects whose dataset is not indexed."""
+    # What the batch left in the session goes: an import interrupted by an
+    # exception is not committed with the hashes, and every object is read
+    # again from the database (the session keeps them across commits), not
+    # from a state an editor may have changed since (made private, deleted).
+    model.Session.rollback()
     failed = _send(sorted(receipts))
+    not_indexed: set[str] = set()
     for package_id, package_receipts in receipts.items():
         if package_id in failed:
-            _not_indexed(package_receipts, failed[package_id])
+            not_indexed |= _not_indexed(package_receipts, failed[package_id])
             continue
         for receipt in package_receipts:
             model.Session.query(HarvestRecord).filter_by(
@@ -95,6 +106,7 @@ def _index(receipts: Receipts) -> None:
     model.Session.commit()
     for _ in range(len(receipts) - len(failed)):
         indexing.batcher.indexed()
+    return not_indexed
 
 
 def _send(package_ids: list[str]) -> dict[str, Exception]:
@@ -103,7 +115,9 @@ def _send(package_ids: list[str]) -> dict[str, Exception]:
     Their rows are share-locked (in id order) from the read to the request:
     an update, deletion or change of visibility by another consumer or an
     editor waits for it, then indexes after it, so a document this request
-    sends is never older than the one already in the index."""
+    sends is never older than the one already in the index. (A dataset
+    added to or removed from a group in the meantime keeps, in the index,
+    the groups it had: membership is not on the package row.)"""
     model.Session.query(model.Package.id).filter(model.Package.id.in_(package_ids)).order_by(
         model.Package.id
     ).with_for_update(read=True).all()
@@ -112,9 +126,11 @@ def _send(package_ids: list[str]) -> dict[str, Exception]:
     context = site_context()
     for package_id in package_ids:
         try:
-            shown.append(logic.package_show_default_and_custom_schemas(context, package_id))
+            # in a savepoint: a failed statement fails this dataset alone
+            with model.Session.begin_nested():
+                shown.append(logic.package_show_default_and_custom_schemas(context, package_id))
         except tk.ObjectNotFound:
-            continue  # deleted since, by another import or an editor: nothing to index
+            continue  # purged since, by an editor: nothing to index
         except Exception as error:
             if database_gone(error):
                 raise
@@ -154,15 +170,20 @@ def _logged(error: Exception, package_id: str) -> Exception:
     return error
 
 
-def _not_indexed(receipts: list[Receipt], error: Exception) -> None:
-    """The report names the records imported but not indexed; their hashes
-    stay `PENDING`, so the next harvest imports them again."""
+def _not_indexed(receipts: list[Receipt], error: Exception) -> set[str]:
+    """The report counts the records imported but not indexed as errored and
+    says why; their hashes stay `PENDING`, so the next harvest imports them
+    again. Returns their harvest objects' ids."""
     # the exception's text may quote data: the log has it
-    message = tk._("The record could not be imported ({error}): see the fetch consumer's log").format(
-        error=type(error).__name__
-    )
+    message = tk._(
+        "The dataset was saved but not indexed ({error}): see the fetch consumer's log; the next harvest indexes it"
+    ).format(error=type(error).__name__)
+    object_ids = set()
     for receipt in receipts:
-        if model.Session.get(HarvestObject, receipt.harvest_object_id) is not None:
-            model.Session.add(
-                HarvestObjectError(harvest_object_id=receipt.harvest_object_id, message=message, stage="Import")
-            )
+        harvest_object = model.Session.get(HarvestObject, receipt.harvest_object_id)
+        if harvest_object is not None:
+            harvest_object.state = "ERROR"
+            harvest_object.report_status = "errored"
+            model.Session.add(HarvestObjectError(harvest_object_id=harvest_object.id, message=message, stage="Import"))
+            object_ids.add(harvest_object.id)
+    return object_ids

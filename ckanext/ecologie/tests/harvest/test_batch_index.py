@@ -10,6 +10,7 @@ import json
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 import pytest
+import sqlalchemy as sa
 from ckan.lib.search.common import make_connection
 from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectError
 
@@ -20,6 +21,11 @@ from ckanext.ecologie.tests.harvest.support import make_source
 from ckanext.ecologie.tests.helpers import call, make_dataset
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+
+NOT_INDEXED = (
+    "The dataset was saved but not indexed (SearchIndexError): see the fetch consumer's log; "
+    "the next harvest indexes it"
+)
 
 
 def _imported_unindexed(count: int) -> list[batch_index.Receipt]:
@@ -37,6 +43,7 @@ def _imported_unindexed(count: int) -> list[batch_index.Receipt]:
                 identifier=f"releves-{number}",
                 package_id=dataset["id"],
                 content_hash=batch_index.PENDING,
+                last_job_id=job.id,
             )
         )
         model.Session.commit()
@@ -54,6 +61,11 @@ def _searchable(receipts: list[batch_index.Receipt]) -> int:
 def _hashes(receipts: list[batch_index.Receipt]) -> list[str]:
     model.Session.expire_all()
     return [model.Session.get(HarvestRecord, (r.source_id, r.identifier)).content_hash for r in receipts]
+
+
+def _report_statuses(receipts: list[batch_index.Receipt]) -> list[str | None]:
+    model.Session.expire_all()
+    return [model.Session.get(HarvestObject, r.harvest_object_id).report_status for r in receipts]
 
 
 def _package_id(receipt: batch_index.Receipt) -> str:
@@ -91,9 +103,8 @@ def test_a_batch_solr_refuses_keeps_its_hashes_pending_and_says_so(monkeypatch) 
     errors = model.Session.query(HarvestObjectError).order_by(HarvestObjectError.created).all()
     assert sorted(error.harvest_object_id for error in errors) == sorted(r.harvest_object_id for r in receipts)
     assert {error.stage for error in errors} == {"Import"}
-    assert {error.message for error in errors} == {
-        "The record could not be imported (SearchIndexError): see the fetch consumer's log"
-    }
+    assert {error.message for error in errors} == {NOT_INDEXED}
+    assert _report_statuses(receipts) == ["errored", "errored"]
 
 
 def test_a_document_solr_refuses_fails_its_record_alone() -> None:
@@ -113,28 +124,48 @@ def test_a_document_solr_refuses_fails_its_record_alone() -> None:
     assert _searchable([refused]) == 0
     assert _hashes(receipts) == ["hash-0", "", "hash-2"]
     errors = model.Session.query(HarvestObjectError).all()
-    assert [(error.harvest_object_id, error.message) for error in errors] == [
-        (refused.harvest_object_id, "The record could not be imported (SearchIndexError): see the fetch consumer's log")
-    ]
+    assert [(error.harvest_object_id, error.message) for error in errors] == [(refused.harvest_object_id, NOT_INDEXED)]
+    assert _report_statuses(receipts) == [None, "errored", None]
 
 
 def test_an_import_delivered_again_before_its_indexing_is_indexed_then() -> None:
-    """Its consumer was killed between the import's commit and the batch's
-    request: the object is current, its record's hash pending. Delivered
-    again, it is not imported twice, but indexed with its new batch."""
-    (receipt,) = _imported_unindexed(1)
-    harvest_object = model.Session.get(HarvestObject, receipt.harvest_object_id)
-    harvest_object.content = json.dumps({"dataset": {"title": "Relevés piézométriques 0"}, "hash": "hash-0"})
+    """Its consumer was killed between its batch's commits and the batch's
+    request: the objects are current, their records' hashes pending.
+    Delivered again, the batch's first record is not imported twice, but its
+    batch is indexed with the new one."""
+    receipts = _imported_unindexed(2)
+    for number, receipt in enumerate(receipts):
+        harvest_object = model.Session.get(HarvestObject, receipt.harvest_object_id)
+        dataset = {"title": f"Relevés piézométriques {number}"}
+        harvest_object.content = json.dumps({"dataset": dataset, "hash": f"hash-{number}"})
     model.Session.commit()
 
-    assert EcologieDcatHarvester().import_stage(harvest_object) is True
+    leader = model.Session.get(HarvestObject, receipts[0].harvest_object_id)
+    assert EcologieDcatHarvester().import_stage(leader) is True
 
-    assert _searchable([receipt]) == 1
-    assert _hashes([receipt]) == ["hash-0"]
+    assert _searchable(receipts) == 2
+    assert _hashes(receipts) == ["hash-0", "hash-1"]
     assert model.Session.query(HarvestObjectError).count() == 0
 
 
-def test_imports_outside_a_batch_are_refused() -> None:
-    receipt = batch_index.Receipt("source", "identifier", "hash", "object")
-    with pytest.raises(RuntimeError):
-        batch_index.imported("package", receipt)
+def test_a_dataset_made_private_during_its_batch_is_indexed_private() -> None:
+    """An editor's change committed while the batch runs is what the batch
+    indexes, not the state the consumer's session last loaded."""
+    (receipt,) = _imported_unindexed(1)
+    package_id = _package_id(receipt)
+
+    with batch_index.one_request_per_batch():
+        loaded = model.Package.get(package_id)  # held in the consumer's session, as an import leaves it
+        assert loaded.private is False
+        with model.meta.engine.begin() as editor:
+            editor.execute(sa.text("UPDATE package SET private = true WHERE id = :id"), {"id": package_id})
+        batch_index.imported(package_id, receipt)
+
+    make_connection().commit(waitSearcher=True)
+    solr = make_connection()
+    (document,) = solr.search(q="*:*", fq=[f"id:{package_id}"], fl="capacity").docs
+    assert document == {"capacity": "private"}
+    owner_org = model.Package.get(package_id).owner_org
+    # labels are indexed, not stored: the searches they let through
+    assert solr.search(q="*:*", fq=[f"id:{package_id}", "permission_labels:public"], rows=0).hits == 0
+    assert solr.search(q="*:*", fq=[f"id:{package_id}", f'permission_labels:"member-{owner_org}"'], rows=0).hits == 1

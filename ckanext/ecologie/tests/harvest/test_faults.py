@@ -41,7 +41,12 @@ class SolrDies:
 
     consumers_may_exit = False
 
-    errors: ClassVar[set[str]] = {_import_failed("SearchIndexError")}
+    errors: ClassVar[set[str]] = {
+        _import_failed("SearchIndexError"),
+        # a batch's imports committed, its request refused (batch_index.py)
+        "The dataset was saved but not indexed (SearchIndexError): see the fetch consumer's log; "
+        "the next harvest indexes it",
+    }
 
     def __init__(self, solr: OwnSolr) -> None:
         self.solr = solr
