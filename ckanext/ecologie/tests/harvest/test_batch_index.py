@@ -169,3 +169,9 @@ def test_a_dataset_made_private_during_its_batch_is_indexed_private() -> None:
     # labels are indexed, not stored: the searches they let through
     assert solr.search(q="*:*", fq=[f"id:{package_id}", "permission_labels:public"], rows=0).hits == 0
     assert solr.search(q="*:*", fq=[f"id:{package_id}", f'permission_labels:"member-{owner_org}"'], rows=0).hits == 1
+
+
+def test_imports_outside_a_batch_are_refused() -> None:
+    receipt = batch_index.Receipt("source", "identifier", "hash", "object")
+    with pytest.raises(RuntimeError):
+        batch_index.imported("package", receipt)
