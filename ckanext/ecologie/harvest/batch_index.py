@@ -15,6 +15,7 @@ unchanged.
 from __future__ import annotations
 
 import contextvars
+import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 import pysolr
+import sqlalchemy as sa
 from ckan import logic
 from ckan.lib.search.common import make_connection
 from ckanext.harvest.model import HarvestObject, HarvestObjectError
@@ -84,6 +86,33 @@ def imported(package_id: str, receipt: Receipt) -> None:
     if receipts is None:
         raise RuntimeError("no import batch is open")
     receipts.setdefault(package_id, []).append(receipt)
+
+
+def imported_before(source_id: str, job_id: str) -> None:
+    """An import delivered again once committed: its consumer was killed
+    before its batch's indexing, which left the records of that batch (this
+    one and those it drained) `PENDING`. They join the open batch."""
+    if not is_open():
+        return  # their `PENDING` hashes have the next harvest import them again
+    pending = (
+        model.Session.query(HarvestRecord.package_id, HarvestRecord.identifier, HarvestObject.id, HarvestObject.content)
+        .join(
+            HarvestObject,
+            sa.and_(
+                HarvestObject.harvest_source_id == HarvestRecord.source_id,
+                HarvestObject.guid == HarvestRecord.identifier,
+                HarvestObject.package_id == HarvestRecord.package_id,
+                HarvestObject.current.is_(True),
+            ),
+        )
+        .filter(
+            HarvestRecord.source_id == source_id,
+            HarvestRecord.last_job_id == job_id,
+            HarvestRecord.content_hash == PENDING,
+        )
+    )
+    for package_id, identifier, object_id, content in pending:
+        imported(package_id, Receipt(source_id, identifier, json.loads(content)["hash"], object_id))
 
 
 def _index(receipts: Receipts) -> set[str]:

@@ -168,7 +168,7 @@ def import_record(harvest_object: HarvestObject, source: SourceInfo, config: Sou
         # ckanext-harvest may deliver an object twice (`harvest_jobs_run`
         # resubmits waiting objects): once imported, it is current.
         if model.Session.query(HarvestObject.current).filter(HarvestObject.id == harvest_object.id).scalar():
-            _still_to_index(source.id, job_id)
+            batch_index.imported_before(source.id, job_id)
             return True
         owner_org = organization_of(dataset, source, config)
         row, package = _package_of(source.reach, identifier, owner_org)
@@ -227,31 +227,3 @@ def _record(
     model.Session.commit()
     if in_batch:
         batch_index.imported(package_id, batch_index.Receipt(source_id, identifier, content_hash, harvest_object_id))
-
-
-def _still_to_index(source_id: str, job_id: str) -> None:
-    """An import delivered again once committed: its consumer was killed
-    before its batch's indexing, which left the records of that batch (this
-    one and those it drained) `PENDING`. They are indexed with this batch."""
-    if not batch_index.is_open():
-        return  # their `PENDING` hashes have the next harvest import them again
-    pending = (
-        model.Session.query(HarvestRecord.package_id, HarvestRecord.identifier, HarvestObject.id, HarvestObject.content)
-        .join(
-            HarvestObject,
-            sa.and_(
-                HarvestObject.harvest_source_id == HarvestRecord.source_id,
-                HarvestObject.guid == HarvestRecord.identifier,
-                HarvestObject.package_id == HarvestRecord.package_id,
-                HarvestObject.current.is_(True),
-            ),
-        )
-        .filter(
-            HarvestRecord.source_id == source_id,
-            HarvestRecord.last_job_id == job_id,
-            HarvestRecord.content_hash == batch_index.PENDING,
-        )
-    )
-    for package_id, identifier, object_id, content in pending:
-        receipt = batch_index.Receipt(source_id, identifier, json.loads(content)["hash"], object_id)
-        batch_index.imported(package_id, receipt)
