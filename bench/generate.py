@@ -1,7 +1,8 @@
 """Generate N realistic DCAT-AP-FR records as Turtle pages with Hydra paging,
 in the shapes of the public samples in ckanext/ecologie/tests/fixtures/corpus:
 French titles and keywords, publishers of the kinds the ministry harvests,
-INSPIRE access rights (one in ten restricted), licences, spatial and temporal coverage, 1 to 5 distributions.
+INSPIRE access rights (one in ten restricted), licences, spatial and
+temporal coverage, 1 to 5 distributions.
 
     python bench/generate.py N OUT_DIR [--page-size 1000] [--base-url URL]
         [--changed-percent P]
