@@ -11,5 +11,7 @@ tools/browser.sh
 tools/migrate.sh test.ini >.local/logs/test-db-upgrade.log 2>&1 \
     || { tail -n 5 .local/logs/test-db-upgrade.log >&2; echo "error: migrating the test database failed: see .local/logs/test-db-upgrade.log" >&2; exit 1; }
 
+# stderr joins stdout so that a run's last lines are pytest's summary, in
+# order with what test servers print, whoever keeps only the tail of the log.
 exec .venv/bin/pytest --ckan-ini=test.ini ckanext/ecologie/tests \
-    --junitxml=test-artifacts/junit.xml "$@"
+    --junitxml=test-artifacts/junit.xml "$@" 2>&1

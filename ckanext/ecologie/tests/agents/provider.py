@@ -71,6 +71,10 @@ class TamperingFront:
 
     def __init__(self, tamper: Any) -> None:
         self.tamper = tamper
+        # ID tokens changed on their way; a test checks it is 1, so that a
+        # refused login proves the check and not a broken exchange.
+        self.tampered = 0
+        self.failures: list[str] = []
         real = requests.get(discovery_url(), timeout=10).json()
         front = self
 
@@ -94,10 +98,16 @@ class TamperingFront:
                 body = self.rfile.read(length)
                 headers = {key: value for key, value in self.headers.items() if key.lower() == "authorization"}
                 headers["Content-Type"] = self.headers.get("Content-Type", "application/x-www-form-urlencoded")
-                answer = requests.post(real["token_endpoint"], data=body, headers=headers, timeout=10)
-                token = answer.json()
-                if "id_token" in token:
-                    token["id_token"] = front.tamper(token["id_token"])
+                try:
+                    answer = requests.post(real["token_endpoint"], data=body, headers=headers, timeout=10)
+                    token = answer.json()
+                    if "id_token" in token:
+                        token["id_token"] = front.tamper(token["id_token"])
+                        front.tampered += 1
+                except Exception as error:  # kept for the test to report, not dumped by the server thread
+                    front.failures.append(repr(error))
+                    self._send(502, b"{}")
+                    return
                 self._send(answer.status_code, json.dumps(token).encode())
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

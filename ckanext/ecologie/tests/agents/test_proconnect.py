@@ -218,7 +218,10 @@ def _signed_by_another_issuer(token: str) -> str:
     """A token with every claim the portal expects, signed by another
     issuer's key (the provider's `other` issuer)."""
     claims = payload(token)
-    other = discovery_url().replace("/proconnect/", "/other/")
+    # From the real issuer, not from the configured discovery address: while
+    # the front runs, that one is the front's, whose token endpoint would
+    # call this function again.
+    other = claims["iss"].removesuffix("/proconnect") + "/other/.well-known/openid-configuration"
     endpoints = requests.get(other, timeout=10).json()
     redirect = "http://127.0.0.1/forged"
     authorize = (
@@ -249,6 +252,7 @@ def test_an_id_token_with_a_bad_signature_is_refused(app, monkeypatch, tamper: A
         monkeypatch.setitem(tk.config, "ckanext.ecologie.proconnect.discovery_url", front.url)
         answer = log_in(app, "agent-camille", CAMILLE)
 
+    assert (front.tampered, front.failures) == (1, [])
     _refused(app, answer, before)
 
 
