@@ -1,22 +1,31 @@
 """The pipeline's small parts on their own: licences, formats, hardened XML,
-the fetcher (retries, size cap, content types), identifiers and hashes."""
+the fetcher (retries, size cap, content types), identifiers and hashes, the
+records read on the plain graph."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 
 import ckan.plugins.toolkit as tk
 import pytest
+import rdflib
+from rdflib.plugins.stores.memory import SimpleMemory
 
 from ckanext.ecologie.harvest import formats, junk, licences, safexml
 from ckanext.ecologie.harvest.config import ConfigError, load
 from ckanext.ecologie.harvest.csw import EcologieCswHarvester
+from ckanext.ecologie.harvest.enrich import SourceInfo
 from ckanext.ecologie.harvest.fetch import XML_TYPES, Fetcher, FetchError
-from ckanext.ecologie.harvest.records import content_hash, identifier_of
+from ckanext.ecologie.harvest.ownership import Reach
+from ckanext.ecologie.harvest.records import Record, content_hash, identifier_of
 from ckanext.ecologie.tests.harvest.servers import Answer
+from ckanext.ecologie.tests.helpers import CORPUS
 
 pytestmark = pytest.mark.usefixtures("with_request_context")
+
+CORPUS_SOURCE = SourceInfo("corpus", "Corpus", "https://catalogue.example.test/", None, Reach("corpus", None))
 
 
 LICENCES = [
@@ -220,3 +229,46 @@ def test_scrub_drops_blank_node_ids_and_the_portal_address_only() -> None:
             {"url": "https://example.org/f.csv"},
         ],
     }
+
+
+RDF_XML_SAMPLES = sorted(name for name in os.listdir(os.path.join(CORPUS, "dcat")) if name.endswith((".xml", ".rdf")))
+
+
+def _records_read(body: bytes, rdf_format: str) -> list[tuple[str, str]]:
+    """Each record's identifier and content hash (its stored content, blank
+    node names aside), in the order read."""
+    from ckanext.ecologie.harvest import rdf
+    from ckanext.ecologie.harvest.dcat import dataset_records
+
+    parser = rdf.parse(body, rdf_format, 10_000_000, base=CORPUS_SOURCE.url)
+    return [
+        (item.identifier, content_hash(item.dataset, {}))
+        if isinstance(item, Record)
+        else ("error", f"{item.reference}: {item.message}")
+        for item in dataset_records(parser, CORPUS_SOURCE)
+    ]
+
+
+@pytest.mark.parametrize("name", RDF_XML_SAMPLES)
+@pytest.mark.parametrize("rdf_format", ["xml", "turtle", "nt"])
+def test_pages_without_named_graphs_read_alike_on_the_plain_graph(monkeypatch, name, rdf_format) -> None:
+    """A page is read into rdflib's plain SimpleMemory graph when its format
+    has no named graphs: the records, their order and their content are
+    those the context-aware graph ckanext-dcat makes gives."""
+    from ckanext.ecologie.harvest import rdf
+
+    with open(os.path.join(CORPUS, "dcat", name), "rb") as sample:
+        body = sample.read()
+    if rdf_format != "xml":
+        graph = rdflib.Graph().parse(data=body, format="xml", publicID=CORPUS_SOURCE.url)
+        try:
+            body = graph.serialize(format=rdf_format, encoding="utf-8")
+        except Exception as error:  # geonetwork.xml's addresses with spaces are RDF/XML only
+            pytest.skip(f"rdflib cannot write {name} in {rdf_format}: {error}")
+    assert isinstance(rdf.parse(body, rdf_format, 10_000_000).g.store, SimpleMemory)
+    plain = _records_read(body, rdf_format)
+    monkeypatch.setattr(rdf, "TRIPLE_FORMATS", frozenset())
+    assert isinstance(rdf.parse(body, rdf_format, 10_000_000).g, rdflib.ConjunctiveGraph)
+    context_aware = _records_read(body, rdf_format)
+    assert len(plain) >= 1
+    assert plain == context_aware
