@@ -378,6 +378,14 @@ def print_table(results: dict[str, Any]) -> None:
         ),
         (f"consumers' peak RSS at {n} (MB)", results["memory"]["peak_rss_mb"]),
     ]
+    if "page_read" in results:  # results files before 2026-12-05 have none
+        page = results["page_read"]
+        rows += [
+            (
+                f"one page of {page['records']:,} records read, ours / stock (s)",
+                f"{page['ecologie_s']} / {page['stock_s']}  (ratio {page['ratio']}, median of {page['rounds']})",
+            )
+        ]
     if "rebuild" in results:
         rebuild = results["rebuild"]
         rows += [

@@ -11,7 +11,8 @@ says the size it was measured at (issue #19).
 3. the re-harvest of the unchanged source, then of the same source with P%
    of its records changed (--changed-percent, served at the same URL), whose
    job must report those as updated and the rest as not modified;
-4. the consumers' peak memory over the harvests at N;
+4. the consumers' peak memory over the harvests at N, and one page of the
+   source read into records by ours and by stock's parser, alternating;
 5. `ckan search-index rebuild` of the N datasets with stock's configuration,
    then with ours (last, so the index holds our documents);
 6. theme-faceted package_search p50/p95, ours and stock on that index, with
@@ -52,6 +53,7 @@ sys.path.insert(0, ROOT)
 from bench import generate, harness  # noqa: E402
 
 SKIPPABLE = ("ratio", "rebuild")
+PAGE_READ_ROUNDS = 10
 
 
 def _rounded(run: dict[str, Any]) -> dict[str, Any]:
@@ -161,6 +163,12 @@ def main() -> None:
         "n": n,
         "peak_rss_mb": round(max(ours["rss_mb"], unchanged["rss_mb"], changed["rss_mb"]), 1),
     }
+    save()
+
+    # 4b. Where a changed page's time goes: one page read into records, ours
+    # and stock's parser alternating.
+    first_page = os.path.join(harness.generated(n), "page-1.ttl")
+    results["page_read"] = harness.run_in_app(inis["ecologie"], "page_read", first_page, str(PAGE_READ_ROUNDS))
     save()
 
     # 5. Rebuilds: stock's first, ours last, so the index holds our documents.

@@ -220,6 +220,52 @@ def unclassify() -> dict[str, Any]:
     return {"unclassified": result.rowcount}  # type: ignore[attr-defined]
 
 
+def page_read(path: str, rounds: str) -> dict[str, Any]:
+    """One page read into records, alternating: ours (harvest/rdf.py and
+    harvest/dcat.py: our profiles, on the plain graph for Turtle) and
+    stock ckanext-dcat's `RDFParser` (its context-aware graph, the profiles
+    of `ckanext.dcat.rdf.profiles`, as the stock configuration has them).
+    Medians of `rounds` reads each."""
+    from ckanext.dcat.processors import RDFParser
+
+    from ckanext.ecologie.harvest import rdf
+    from ckanext.ecologie.harvest.dcat import dataset_records
+    from ckanext.ecologie.harvest.enrich import SourceInfo
+    from ckanext.ecologie.harvest.ownership import Reach
+
+    with open(path, "rb") as page:
+        body = page.read()
+    source = SourceInfo("bench", "bench", "http://127.0.0.1/", None, Reach("bench", None))
+
+    def ours() -> int:
+        return len(list(dataset_records(rdf.parse(body, "turtle", len(body) + 1), source)))
+
+    def stock() -> int:
+        parser = RDFParser()
+        parser.parse(body.decode("utf-8"), _format="turtle")
+        return len(list(parser.datasets()))
+
+    timings: dict[str, list[float]] = {"ours": [], "stock": []}
+    counts = {}
+    for _ in range(int(rounds)):
+        for name, read in (("ours", ours), ("stock", stock)):
+            started = time.perf_counter()
+            counts[name] = read()
+            timings[name].append(time.perf_counter() - started)
+    ours_s, stock_s = statistics.median(timings["ours"]), statistics.median(timings["stock"])
+    return {
+        "records": counts["ours"],
+        "stock_records": counts["stock"],
+        "rounds": int(rounds),
+        "ecologie_s": round(ours_s, 3),
+        "stock_s": round(stock_s, 3),
+        "ratio": round(ours_s / stock_s, 3),
+    }
+
+
+TASKS = {"prepare_source": prepare_source, "harvest": harvest, "unclassify": unclassify, "page_read": page_read}
+
+
 def main(ini: str, task: str, *args: str) -> None:
     app = make_app(load_config(ini))
     logging.getLogger().setLevel(logging.WARNING)
@@ -228,10 +274,7 @@ def main(ini: str, task: str, *args: str) -> None:
         if task == "search_server":
             search_server(*args)
             return
-        if task == "bouquet_page":
-            result = bouquet_page(flask_app)
-        else:
-            result = {"prepare_source": prepare_source, "harvest": harvest, "unclassify": unclassify}[task](*args)
+        result = bouquet_page(flask_app) if task == "bouquet_page" else TASKS[task](*args)
     print(json.dumps(result))
 
 
