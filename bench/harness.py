@@ -138,6 +138,16 @@ def run_in_app(ini: str, task: str, *args: str) -> dict[str, Any]:
     return json.loads(output.strip().splitlines()[-1])
 
 
+def _rss_with_children(process: psutil.Process) -> int:
+    """A consumer's memory with its children's (the gather's page readers):
+    pages they share with it are counted twice, so this is an upper bound."""
+    total = process.memory_info().rss
+    for child in process.children(recursive=True):
+        with contextlib.suppress(psutil.Error):  # a reader that just exited
+            total += child.memory_info().rss
+    return total
+
+
 class Consumers:
     """The stock gather and fetch consumers, and their peak memory. A
     consumer that exits is started again, as supervisor does in production:
@@ -161,7 +171,7 @@ class Consumers:
                     self.processes[index] = self._start(self.commands[index])
                     continue
                 with contextlib.suppress(psutil.Error):  # a consumer that just exited
-                    self.peak_rss = max(self.peak_rss, psutil.Process(process.pid).memory_info().rss)
+                    self.peak_rss = max(self.peak_rss, _rss_with_children(psutil.Process(process.pid)))
 
     def _start(self, command: list[str]) -> subprocess.Popen[bytes]:
         return subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)

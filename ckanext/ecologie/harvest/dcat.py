@@ -4,7 +4,9 @@ our shared pipeline."""
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 import ckan.plugins as p
@@ -15,7 +17,7 @@ from ckanext.dcat.interfaces import IDCATRDFHarvester
 from ckanext.harvest.model import HarvestJob
 
 from ckanext.ecologie.dataservices.harvest import service_records
-from ckanext.ecologie.harvest import rdf
+from ckanext.ecologie.harvest import rdf, read_ahead
 from ckanext.ecologie.harvest.base import EcologieHarvesterMixin, hash_context
 from ckanext.ecologie.harvest.config import SourceConfig
 from ckanext.ecologie.harvest.enrich import SourceInfo
@@ -59,35 +61,78 @@ class EcologieDcatHarvester(EcologieHarvesterMixin, DCATRDFHarvester):
         return {"rdf_format": optional(choice("rdf_format", RDF_FORMATS))}
 
     def pages(self, job: HarvestJob, source: SourceInfo, config: SourceConfig) -> Iterator[Page]:
+        """Pages in their order. With read-ahead, each changed page is read
+        in a child process (read_ahead.py), and handed on once the next one
+        is parsed; not when another plugin works on the parsed graph, as its
+        `after_parsing` may keep state or write to the database."""
+        ahead = read_ahead.enabled() and not self._others_read_the_graph()
+        reading: type[read_ahead.InChild | read_ahead.InProcess] = read_ahead.InChild if ahead else read_ahead.InProcess
+        waiting: deque[tuple[str, str, read_ahead.InChild | read_ahead.InProcess]] = deque()
+
+        def handed_on(keep: int) -> Iterator[ReadPage]:
+            while len(waiting) > keep:
+                url, digest, page = waiting.popleft()
+                try:
+                    records = page.records()
+                except Exception:
+                    # the gather stops at this page, as it would in order: the later ones are dropped
+                    for _, _, later in waiting:
+                        later.stop()
+                    waiting.clear()
+                    raise
+                yield ReadPage(records, url=url, digest=digest, next_url=page.next_url)
+
         fetcher = self.fetcher(config, source)
         url: str | None = source.url
         visited: set[str] = set()
-        while url and url not in visited:
-            if len(visited) >= config.max_pages:
-                raise SourceError(tk._("More than {count} pages: stopped").format(count=config.max_pages))
-            visited.add(url)
-            url = self._before_download(url, job)
-            if not url:
-                return
-            try:
-                response = fetcher.get(url, rdf.MEDIA_TYPES)
-            except FetchError as error:
-                raise SourceError(str(error)) from None
-            digest = page_digest(response.body, hash_context(job, source))
-            known = recall(source.id, url, digest)
-            if known is not None:
-                yield known
-                url = known.next_url
-                continue
-            rdf_format = config.extra.get("rdf_format") or rdf.FORMATS[response.content_type]
-            try:
-                parser = rdf.parse(response.body, rdf_format, config.max_bytes, base=url)
-            except rdf.RDFPageError as error:
-                raise SourceError(f"{url}: {error}") from None
-            parser = self._after_parsing(parser, job)
-            next_url = parser.next_page()
-            yield ReadPage(list(dataset_records(parser, source)), url=url, digest=digest, next_url=next_url)
-            url = next_url
+        try:
+            while url and url not in visited:
+                if len(visited) >= config.max_pages:
+                    raise SourceError(tk._("More than {count} pages: stopped").format(count=config.max_pages))
+                visited.add(url)
+                url = self._before_download(url, job)
+                if not url:
+                    break
+                try:
+                    response = fetcher.get(url, rdf.MEDIA_TYPES)
+                except FetchError as error:
+                    raise SourceError(str(error)) from None
+                digest = page_digest(response.body, hash_context(job, source))
+                known = recall(source.id, url, digest)
+                if known is not None:
+                    yield from handed_on(0)
+                    yield known
+                    url = known.next_url
+                    continue
+                rdf_format = config.extra.get("rdf_format") or rdf.FORMATS[response.content_type]
+                page = reading(partial(self._read, response.body, rdf_format, url, job, source, config))
+                waiting.append((url, digest, page))
+                url = page.next_url
+                yield from handed_on(1 if ahead else 0)
+            yield from handed_on(0)
+        except Exception:
+            yield from handed_on(0)  # the pages before the failing one are gathered, as they would be in order
+            raise
+        finally:
+            for _, _, page in waiting:
+                page.stop()
+
+    def _read(
+        self, body: bytes, rdf_format: str, url: str, job: HarvestJob, source: SourceInfo, config: SourceConfig
+    ) -> read_ahead.Read:
+        try:
+            parser = rdf.parse(body, rdf_format, config.max_bytes, base=url)
+        except rdf.RDFPageError as error:
+            raise SourceError(f"{url}: {error}") from None
+        parser = self._after_parsing(parser, job)
+        return parser.next_page(), lambda: list(dataset_records(parser, source))
+
+    @staticmethod
+    def _others_read_the_graph() -> bool:
+        return any(
+            type(plugin).after_parsing is not IDCATRDFHarvester.after_parsing
+            for plugin in p.PluginImplementations(IDCATRDFHarvester)
+        )
 
     # IDCATRDFHarvester hooks of other plugins, as ckanext-dcat's harvester calls them
 

@@ -1,0 +1,214 @@
+"""DCAT pages read one ahead in child processes (read_ahead.py) give the
+pages, records, order and errors of pages read one after the other in the
+gather consumer's process, and a child never uses the parent's database
+connection."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import ckan.model as model
+import pytest
+import sqlalchemy as sa
+from ckan.tests import factories
+from ckanext.harvest.model import HarvestJob
+
+from ckanext.ecologie.harvest import read_ahead
+from ckanext.ecologie.harvest.base import _source_info, hash_context
+from ckanext.ecologie.harvest.dcat import EcologieDcatHarvester
+from ckanext.ecologie.harvest.gather import SourceError
+from ckanext.ecologie.harvest.pages import KnownPage, ReadPage
+from ckanext.ecologie.harvest.records import Record, content_hash
+from ckanext.ecologie.tests.harvest.servers import Answer
+from ckanext.ecologie.tests.harvest.support import harvest, make_source
+from ckanext.ecologie.tests.helpers import call
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+
+PAGES = 5
+PER_PAGE = 4
+TURTLE = "text/turtle"
+
+
+def _page(number: int, base: str) -> str:
+    """A Turtle page of the paged catalogue: datasets with a distribution
+    and a blank-node contact point, and Hydra's link to the next page."""
+    datasets = []
+    for index in range(PER_PAGE):
+        key = f"{number}-{index}"
+        datasets.append(
+            f"""<{base}/dataset/{key}> a dcat:Dataset ;
+    dct:identifier "jeu-{key}" ;
+    dct:title "Jeu de données {key}"@fr ;
+    dct:description "Relevés {key} des stations de mesure." ;
+    dcat:keyword "eau", "mesure {number}" ;
+    dcat:contactPoint [ a vcard:Kind ; vcard:fn "Service {number}" ; vcard:hasEmail <mailto:s{number}@example.org> ] ;
+    dcat:distribution <{base}/dataset/{key}/csv> .
+<{base}/dataset/{key}/csv> a dcat:Distribution ;
+    dct:title "Fichier {key}" ;
+    dcat:accessURL <{base}/files/{key}.csv> ;
+    dct:format "CSV" .
+<{base}/catalog> dcat:dataset <{base}/dataset/{key}> ."""
+        )
+    following = f"hydra:next <{base}/catalog.ttl?page={number + 1}> ;" if number < PAGES else ""
+    return f"""@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix vcard: <http://www.w3.org/2006/vcard/ns#> .
+@prefix hydra: <http://www.w3.org/ns/hydra/core#> .
+<{base}/catalog> a dcat:Catalog .
+<{base}/catalog.ttl?page={number}> a hydra:PagedCollection ; {following}
+    hydra:totalItems {PAGES * PER_PAGE} .
+{chr(10).join(datasets)}
+"""
+
+
+def _serve(server: Any, broken: int | None = None) -> dict[str, Any]:
+    base = server.url
+    for number in range(1, PAGES + 1):
+        body = "this is @not turtle <" if number == broken else _page(number, base)
+        server.add(f"/catalog.ttl?page={number}", Answer(content_type=TURTLE, body=body.encode("utf-8")))
+    return make_source("ecologie_dcat", base + "/catalog.ttl?page=1")
+
+
+def _pages_read(source: dict[str, Any], ahead: bool) -> tuple[list[Any], str | None]:
+    """What the harvester's pages give, in order (records by identifier and
+    content hash), and the error that ended them."""
+    job = HarvestJob.get(call("harvest_job_create", source_id=source["id"])["id"])
+    info = _source_info(job)
+    harvester = EcologieDcatHarvester()
+    context = hash_context(job, info)
+    read: list[Any] = []
+    error = None
+    children: list[int] = []
+
+    class CountedChild(read_ahead.InChild):
+        def __init__(self, read: Callable[[], read_ahead.Read]) -> None:
+            super().__init__(read)
+            children.append(self._process.pid)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(read_ahead, "enabled", lambda: ahead)
+        patch.setattr(read_ahead, "InChild", CountedChild)
+        try:
+            for page in harvester.pages(job, info, harvester.load_config(job.source.config)):
+                assert isinstance(page, ReadPage), page
+                records = [
+                    (item.identifier, content_hash(item.dataset, context)) if isinstance(item, Record) else item
+                    for item in page.items
+                ]
+                read.append((page.url, page.digest, page.next_url, records))
+        except SourceError as raised:
+            error = str(raised)
+    model.Session.rollback()
+    call("harvest_job_abort", source_id=source["id"])
+    # with read-ahead, each page given was read in a child of its own
+    assert len(set(children)) == (len(read) if ahead else 0)
+    return read, error
+
+
+def test_pages_read_ahead_are_those_read_in_order(catalogue_server) -> None:
+    source = _serve(catalogue_server)
+    in_order, error = _pages_read(source, ahead=False)
+    assert error is None
+    assert [len(records) for *_, records in in_order] == [PER_PAGE] * PAGES
+    assert in_order[-1][2] is None
+    assert all(isinstance(record, tuple) for *_, records in in_order for record in records)
+
+    ahead, error = _pages_read(source, ahead=True)
+    assert error is None
+    assert ahead == in_order
+
+
+def test_a_page_that_fails_ends_the_pages_at_the_same_place(catalogue_server) -> None:
+    source = _serve(catalogue_server, broken=3)
+    in_order, error_in_order = _pages_read(source, ahead=False)
+    assert [url.rsplit("=", 1)[-1] for url, *_ in in_order] == ["1", "2"]
+    assert error_in_order == f"{catalogue_server.url}/catalog.ttl?page=3: Malformed RDF (turtle): BadSyntax"
+
+    ahead, error_ahead = _pages_read(source, ahead=True)
+    assert (ahead, error_ahead) == (in_order, error_in_order)
+
+
+def test_pages_known_from_last_time_keep_their_place(catalogue_server, harvest_consumers) -> None:
+    source = _serve(catalogue_server)
+    assert harvest(source, harvest_consumers)["stats"]["added"] == PAGES * PER_PAGE
+    job = HarvestJob.get(call("harvest_job_create", source_id=source["id"])["id"])
+    info = _source_info(job)
+    harvester = EcologieDcatHarvester()
+    # page 2 changes: the others are known, page 2 is read in a child between them
+    corrected = _page(2, catalogue_server.url).replace("Relevés 2-1", "Relevés corrigés 2-1")
+    catalogue_server.add("/catalog.ttl?page=2", Answer(content_type=TURTLE, body=corrected.encode("utf-8")))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(read_ahead, "enabled", lambda: True)
+        kinds = [
+            (type(page).__name__, page.url.rsplit("=", 1)[-1])
+            for page in harvester.pages(job, info, harvester.load_config(job.source.config))
+        ]
+    assert kinds == [
+        (KnownPage.__name__, "1"),
+        (ReadPage.__name__, "2"),
+        (KnownPage.__name__, "3"),
+        (KnownPage.__name__, "4"),
+        (KnownPage.__name__, "5"),
+    ]
+    model.Session.rollback()
+    call("harvest_job_abort", source_id=source["id"])
+
+
+def _in_child(read: Callable[[], read_ahead.Read]) -> read_ahead.InChild:
+    return read_ahead.InChild(read)
+
+
+def test_a_child_uses_its_own_database_connection() -> None:
+    """The parent's uncommitted change is not seen by the child, which
+    queries on a connection of its own, and the parent's transaction goes on."""
+    organization = factories.Organization()
+    model.Session.execute(
+        sa.text("UPDATE \"group\" SET title = 'pas encore validé' WHERE id = :id"), {"id": organization["id"]}
+    )
+
+    def read() -> read_ahead.Read:
+        title = model.Session.execute(
+            sa.text('SELECT title FROM "group" WHERE id = :id'), {"id": organization["id"]}
+        ).scalar()
+        return "next", lambda: [title, os.getpid()]
+
+    page = _in_child(read)
+    assert page.next_url == "next"
+    title, child_pid = page.records()
+    assert title == organization["title"]
+    assert child_pid != os.getpid()
+
+    seen_here = model.Session.execute(
+        sa.text('SELECT title FROM "group" WHERE id = :id'), {"id": organization["id"]}
+    ).scalar()
+    assert seen_here == "pas encore validé"
+    model.Session.commit()
+    assert call("organization_show", id=organization["id"])["title"] == "pas encore validé"
+
+
+def test_a_child_that_fails_or_dies_fails_its_page() -> None:
+    def unreadable() -> read_ahead.Read:
+        raise SourceError("page illisible")
+
+    with pytest.raises(SourceError, match=r"^page illisible$"):
+        _in_child(unreadable)
+
+    def records_fail() -> read_ahead.Read:
+        def records() -> list[Any]:
+            raise KeyError("dct:title")
+
+        return None, records
+
+    page = _in_child(records_fail)
+    assert page.next_url is None
+    with pytest.raises(KeyError, match="dct:title"):
+        page.records()
+
+    def dies() -> read_ahead.Read:
+        os._exit(3)
+
+    with pytest.raises(RuntimeError, match=r"^the page reader exited with code 3$"):
+        _in_child(dies)
