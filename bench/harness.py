@@ -139,12 +139,13 @@ def run_in_app(ini: str, task: str, *args: str) -> dict[str, Any]:
 
 
 def _rss_with_children(process: psutil.Process) -> int:
-    """A consumer's memory with its children's (the gather's page readers):
-    pages they share with it are counted twice, so this is an upper bound."""
+    """A consumer's resident memory, with what its children (the gather's
+    page readers) hold of their own: the pages a forked reader still shares
+    with the consumer are counted once."""
     total = process.memory_info().rss
     for child in process.children(recursive=True):
         with contextlib.suppress(psutil.Error):  # a reader that just exited
-            total += child.memory_info().rss
+            total += child.memory_full_info().uss
     return total
 
 

@@ -108,7 +108,7 @@ class EcologieDcatHarvester(EcologieHarvesterMixin, DCATRDFHarvester):
                 page = reading(partial(self._read, response.body, rdf_format, url, job, source, config))
                 waiting.append((url, digest, page))
                 url = page.next_url
-                yield from handed_on(1 if ahead else 0)
+                yield from handed_on(read_ahead.PAGES_AHEAD if ahead else 0)
             yield from handed_on(0)
         except Exception:
             yield from handed_on(0)  # the pages before the failing one are gathered, as they would be in order

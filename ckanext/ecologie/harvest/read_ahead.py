@@ -28,6 +28,8 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 OPTION = "ckanext.ecologie.harvest.read_ahead"
+# Pages parsed beyond the one handed to the gather: each is a child process.
+PAGES_AHEAD = 2
 
 # What a page reader gives: the next page's address, and how to get the records.
 Read = tuple[str | None, Callable[[], list[Any]]]
