@@ -11,7 +11,8 @@ says the size it was measured at (issue #19).
 3. the re-harvest of the unchanged source, then of the same source with P%
    of its records changed (--changed-percent, served at the same URL), whose
    job must report those as updated and the rest as not modified;
-4. the consumers' peak memory over the harvests at N, and one page of the
+4. the consumers' peak memory over the harvests at N (with what the gather's
+   page readers hold of their own), and one page of the
    source read into records by ours and by stock's parser, alternating;
 5. `ckan search-index rebuild` of the N datasets with stock's configuration,
    then with ours (last, so the index holds our documents);
