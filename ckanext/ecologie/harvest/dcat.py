@@ -62,11 +62,11 @@ class EcologieDcatHarvester(EcologieHarvesterMixin, DCATRDFHarvester):
 
     def pages(self, job: HarvestJob, source: SourceInfo, config: SourceConfig) -> Iterator[Page]:
         """Pages in their order. With read-ahead, each changed page is read
-        in a child process (read_ahead.py), and handed on once the next one
-        is parsed; not when another plugin works on the parsed graph, as its
-        `after_parsing` may keep state or write to the database."""
-        ahead = read_ahead.enabled() and not self._others_read_the_graph()
-        reading: type[read_ahead.InChild | read_ahead.InProcess] = read_ahead.InChild if ahead else read_ahead.InProcess
+        in a child process (read_ahead.py), and handed on once the next ones
+        are parsed; not when another plugin hooks into the download or the
+        parsed graph: its hook may keep state or write to the database, and
+        would run out of order or in a child."""
+        ahead = read_ahead.enabled() and not self._others_hook_the_pages()
         waiting: deque[tuple[str, str, read_ahead.InChild | read_ahead.InProcess]] = deque()
 
         def handed_on(keep: int) -> Iterator[ReadPage]:
@@ -105,7 +105,8 @@ class EcologieDcatHarvester(EcologieHarvesterMixin, DCATRDFHarvester):
                     url = known.next_url
                     continue
                 rdf_format = config.extra.get("rdf_format") or rdf.FORMATS[response.content_type]
-                page = reading(partial(self._read, response.body, rdf_format, url, job, source, config))
+                read = partial(self._read, response.body, rdf_format, url, job, source, config)
+                page = read_ahead.reading(read, in_child=ahead)
                 waiting.append((url, digest, page))
                 url = page.next_url
                 yield from handed_on(read_ahead.PAGES_AHEAD if ahead else 0)
@@ -128,10 +129,11 @@ class EcologieDcatHarvester(EcologieHarvesterMixin, DCATRDFHarvester):
         return parser.next_page(), lambda: list(dataset_records(parser, source))
 
     @staticmethod
-    def _others_read_the_graph() -> bool:
+    def _others_hook_the_pages() -> bool:
         return any(
-            type(plugin).after_parsing is not IDCATRDFHarvester.after_parsing
+            getattr(type(plugin), hook, None) not in (None, getattr(IDCATRDFHarvester, hook))
             for plugin in p.PluginImplementations(IDCATRDFHarvester)
+            for hook in ("before_download", "after_parsing")
         )
 
     # IDCATRDFHarvester hooks of other plugins, as ckanext-dcat's harvester calls them

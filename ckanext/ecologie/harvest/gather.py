@@ -1,5 +1,5 @@
 """The gather stage every harvester of ours shares: read the source page by
-page (memory stays flat: one page at a time), skip unchanged records by
+page (memory stays flat: a few pages at a time, see read_ahead.py), skip unchanged records by
 content hash with one query per page (and unchanged pages without parsing
 them, see pages.py), drop duplicate identifiers, then plan the deletions
 under the safety rules."""

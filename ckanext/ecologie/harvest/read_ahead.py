@@ -1,25 +1,31 @@
-"""Pages read one ahead, each in a child process of the gather consumer.
+"""Pages read ahead, each in a child process of the gather consumer.
 
 Reading a page that changed (parsing it, then ckanext-dcat's profiles) is
 most of a re-harvest, and it ran on one core. The next page's address is
 only known once a page is parsed, so the parses form a chain; the profiles
 do not. Each page is read in a forked child, which sends the next address
 as soon as it has parsed the page and the records once the profiles are
-done: while one child runs its profiles, the next page is fetched and
-parsed by another. The records are those the same code gives in the gather
-consumer's own process, and pages are handed to the gather in their order.
+done: while a child runs its profiles, the next pages are fetched and
+parsed by others (up to `PAGES_AHEAD` beyond the one the gather waits for).
+The records are those the same code gives in the gather consumer's own
+process, and pages are handed to the gather in their order.
 
 A child shares the parent's memory, database connections included: it
-detaches from them before any code of ours runs, so that a profile that
-queries opens its own, and it leaves without closing anything the parent
-uses (multiprocessing ends a forked child with `os._exit`).
+never collects what it inherits, gets a pool and a session of its own
+before any code of ours runs, so that a profile that queries opens its own
+connection, and leaves without closing anything the parent uses
+(multiprocessing ends a forked child with `os._exit`).
 """
 
 from __future__ import annotations
 
 import gc
+import logging
 import multiprocessing
+import multiprocessing.process
+import os
 import pickle
+import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
@@ -27,9 +33,14 @@ from typing import Any
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+log = logging.getLogger(__name__)
+
 OPTION = "ckanext.ecologie.harvest.read_ahead"
 # Pages parsed beyond the one handed to the gather: each is a child process.
 PAGES_AHEAD = 2
+# A reader silent this long is stuck (a 50 MB page parses in minutes): it is stopped.
+ANSWER_WAIT_S = 900.0
+STOP_WAIT_S = 5.0
 
 # What a page reader gives: the next page's address, and how to get the records.
 Read = tuple[str | None, Callable[[], list[Any]]]
@@ -56,6 +67,10 @@ class InProcess:
         pass
 
 
+class CannotFork(Exception):
+    """No child process could be made (the system's limits): the page is read in process."""
+
+
 class InChild:
     """A page read in a forked child; the constructor returns once the page
     is parsed (its errors are raised here), the records come later."""
@@ -64,7 +79,13 @@ class InChild:
         forking = multiprocessing.get_context("fork")
         self._receiver, sender = forking.Pipe(duplex=False)
         self._process = forking.Process(target=_child, args=(sender, read), daemon=True)
-        self._process.start()
+        self._stopped = False
+        try:
+            _start(self._process)
+        except OSError as error:
+            sender.close()
+            self._receiver.close()
+            raise CannotFork(str(error)) from error
         sender.close()  # the child's end: the parent sees EOF if the child dies
         try:
             self.next_url: str | None = self._receive()
@@ -79,25 +100,54 @@ class InChild:
             self.stop()
 
     def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
         if self._process.is_alive():
             self._process.terminate()
+            self._process.join(STOP_WAIT_S)
+        if self._process.is_alive():
+            self._process.kill()
         self._process.join()
+        self._process.close()
         self._receiver.close()
 
     def _receive(self) -> Any:
+        if not self._receiver.poll(ANSWER_WAIT_S):
+            raise RuntimeError(f"the page reader gave no answer within {ANSWER_WAIT_S} s")
         try:
             failed, value = self._receiver.recv()
         except EOFError:
+            self._process.join(STOP_WAIT_S)
             raise RuntimeError(f"the page reader exited with code {self._process.exitcode}") from None
         if failed:
             raise value
         return value
 
 
-def _child(sender: Connection, read: Callable[[], Read]) -> None:
-    # Objects inherited from the parent are never collected here: their
-    # finalizers would act on sockets the parent still uses.
+def reading(read: Callable[[], Read], in_child: bool) -> InChild | InProcess:
+    if in_child:
+        try:
+            return InChild(read)
+        except CannotFork as error:
+            log.warning("no page reader could be started (%s): the page is read in process", error)
+    return InProcess(read)
+
+
+def _start(process: multiprocessing.process.BaseProcess) -> None:
+    # What exists at the fork is frozen out of the garbage collector, so the
+    # child never collects it: an inherited database connection collected
+    # there would be rolled back on the socket the parent still uses.
     gc.freeze()
+    try:
+        process.start()
+    finally:
+        gc.unfreeze()
+
+
+def _child(sender: Connection, read: Callable[[], Read]) -> None:
+    # The parent's session stays referenced, never closed here; the child
+    # gets a pool and a session of its own, should a profile query.
     _inherited.append(model.Session())
     if model.meta.engine is not None:
         model.meta.engine.dispose(close=False)
@@ -107,6 +157,8 @@ def _child(sender: Connection, read: Callable[[], Read]) -> None:
         sender.send((False, next_url))
         sender.send((False, records()))
     except Exception as error:
+        # the parent logs what it raises: the child's traceback goes with it
+        error.add_note(f"In the page reader (pid {os.getpid()}):\n{traceback.format_exc()}")
         sender.send((True, _picklable(error)))
     finally:
         sender.close()
@@ -114,7 +166,10 @@ def _child(sender: Connection, read: Callable[[], Read]) -> None:
 
 def _picklable(error: Exception) -> Exception:
     try:
-        pickle.dumps(error)
+        pickle.loads(pickle.dumps(error))
     except Exception:
-        return RuntimeError(f"{type(error).__name__}: {error}")
+        plain = RuntimeError(f"{type(error).__name__}: {error}")
+        for note in getattr(error, "__notes__", []):
+            plain.add_note(note)
+        return plain
     return error

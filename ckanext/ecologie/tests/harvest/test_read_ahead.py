@@ -5,8 +5,11 @@ connection."""
 
 from __future__ import annotations
 
+import errno
+import multiprocessing
 import os
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import ckan.model as model
@@ -15,7 +18,7 @@ import sqlalchemy as sa
 from ckan.tests import factories
 from ckanext.harvest.model import HarvestJob
 
-from ckanext.ecologie.harvest import read_ahead
+from ckanext.ecologie.harvest import dcat, read_ahead
 from ckanext.ecologie.harvest.base import _source_info, hash_context
 from ckanext.ecologie.harvest.dcat import EcologieDcatHarvester
 from ckanext.ecologie.harvest.gather import SourceError
@@ -64,12 +67,14 @@ def _page(number: int, base: str) -> str:
 """
 
 
-def _serve(server: Any, broken: int | None = None) -> dict[str, Any]:
+def _serve(server: Any, broken: int | None = None, failing: int | None = None) -> dict[str, Any]:
+    """`broken`: that page is not Turtle; `failing`: that page answers 500."""
     base = server.url
     for number in range(1, PAGES + 1):
         body = "this is @not turtle <" if number == broken else _page(number, base)
-        server.add(f"/catalog.ttl?page={number}", Answer(content_type=TURTLE, body=body.encode("utf-8")))
-    return make_source("ecologie_dcat", base + "/catalog.ttl?page=1")
+        status = 500 if number == failing else 200
+        server.add(f"/catalog.ttl?page={number}", Answer(status=status, content_type=TURTLE, body=body.encode("utf-8")))
+    return make_source("ecologie_dcat", base + "/catalog.ttl?page=1", retries=0)
 
 
 def _pages_read(source: dict[str, Any], ahead: bool) -> tuple[list[Any], str | None]:
@@ -99,12 +104,13 @@ def _pages_read(source: dict[str, Any], ahead: bool) -> tuple[list[Any], str | N
                     for item in page.items
                 ]
                 read.append((page.url, page.digest, page.next_url, records))
-        except SourceError as raised:
-            error = str(raised)
+        except Exception as raised:
+            error = f"{type(raised).__name__}: {raised}"
     model.Session.rollback()
     call("harvest_job_abort", source_id=source["id"])
-    # with read-ahead, each page given was read in a child of its own
-    assert len(set(children)) == (len(read) if ahead else 0)
+    # with read-ahead, each page given was read in a child of its own (and
+    # pages after a failing one may have been read ahead); none without
+    assert len(set(children)) >= max(len(read), 1) if ahead else children == []
     return read, error
 
 
@@ -121,14 +127,65 @@ def test_pages_read_ahead_are_those_read_in_order(catalogue_server) -> None:
     assert ahead == in_order
 
 
-def test_a_page_that_fails_ends_the_pages_at_the_same_place(catalogue_server) -> None:
-    source = _serve(catalogue_server, broken=3)
-    in_order, error_in_order = _pages_read(source, ahead=False)
-    assert [url.rsplit("=", 1)[-1] for url, *_ in in_order] == ["1", "2"]
-    assert error_in_order == f"{catalogue_server.url}/catalog.ttl?page=3: Malformed RDF (turtle): BadSyntax"
+@pytest.fixture(autouse=True)
+def no_reader_left() -> Iterator[None]:
+    yield
+    assert multiprocessing.active_children() == []
 
+
+def _gathered_then_error(source: dict[str, Any]) -> tuple[list[str], str | None]:
+    in_order, error_in_order = _pages_read(source, ahead=False)
     ahead, error_ahead = _pages_read(source, ahead=True)
     assert (ahead, error_ahead) == (in_order, error_in_order)
+    return [url.rsplit("=", 1)[-1] for url, *_ in in_order], error_in_order
+
+
+def test_a_page_that_cannot_be_parsed_ends_the_pages_at_the_same_place(catalogue_server) -> None:
+    pages, error = _gathered_then_error(_serve(catalogue_server, broken=3))
+    assert pages == ["1", "2"]
+    assert error == f"SourceError: {catalogue_server.url}/catalog.ttl?page=3: Malformed RDF (turtle): BadSyntax"
+
+
+def test_a_page_that_cannot_be_fetched_ends_the_pages_at_the_same_place(catalogue_server) -> None:
+    pages, error = _gathered_then_error(_serve(catalogue_server, failing=4))
+    assert pages == ["1", "2", "3"]
+    assert error == f"SourceError: {catalogue_server.url}/catalog.ttl?page=4 answered with HTTP 500"
+
+
+@pytest.mark.ckan_config("ckanext.ecologie.harvest.max_pages", 3)
+def test_the_page_limit_ends_the_pages_at_the_same_place(catalogue_server) -> None:
+    pages, error = _gathered_then_error(_serve(catalogue_server))
+    assert pages == ["1", "2", "3"]
+    assert error == "SourceError: More than 3 pages: stopped"
+
+
+def test_profiles_that_fail_end_the_pages_at_that_page(catalogue_server, monkeypatch) -> None:
+    """The profiles of page 2 fail while pages 3 and 4 are read ahead: those
+    are dropped, as in order they would never have been read."""
+    read_records = dcat.dataset_records
+
+    def failing_on_page_2(parser: Any, source: Any) -> Any:
+        if (parser.next_page() or "").endswith("page=3"):
+            raise KeyError("dct:title")
+        return read_records(parser, source)
+
+    monkeypatch.setattr(dcat, "dataset_records", failing_on_page_2)
+    pages, error = _gathered_then_error(_serve(catalogue_server))
+    assert pages == ["1"]
+    assert error == "KeyError: 'dct:title'"
+
+
+def test_pages_left_unread_leave_no_reader(catalogue_server, monkeypatch) -> None:
+    source = _serve(catalogue_server)
+    job = HarvestJob.get(call("harvest_job_create", source_id=source["id"])["id"])
+    harvester = EcologieDcatHarvester()
+    monkeypatch.setattr(read_ahead, "enabled", lambda: True)
+    pages = harvester.pages(job, _source_info(job), harvester.load_config(job.source.config))
+    first = next(pages)
+    assert isinstance(first, ReadPage) and len(first.items) == PER_PAGE
+    pages.close()
+    assert multiprocessing.active_children() == []
+    model.Session.rollback()
 
 
 def test_pages_known_from_last_time_keep_their_place(catalogue_server, harvest_consumers) -> None:
@@ -193,8 +250,10 @@ def test_a_child_that_fails_or_dies_fails_its_page() -> None:
     def unreadable() -> read_ahead.Read:
         raise SourceError("page illisible")
 
-    with pytest.raises(SourceError, match=r"^page illisible$"):
+    with pytest.raises(SourceError) as raised:
         _in_child(unreadable)
+    # the message is the child's, its traceback a note (pytest's `match` reads both)
+    assert str(raised.value) == "page illisible"
 
     def records_fail() -> read_ahead.Read:
         def records() -> list[Any]:
@@ -204,11 +263,70 @@ def test_a_child_that_fails_or_dies_fails_its_page() -> None:
 
     page = _in_child(records_fail)
     assert page.next_url is None
-    with pytest.raises(KeyError, match="dct:title"):
+    with pytest.raises(KeyError) as raised_later:
         page.records()
+    assert raised_later.value.args == ("dct:title",)
+    assert "In the page reader" in "".join(raised_later.value.__notes__)
 
     def dies() -> read_ahead.Read:
         os._exit(3)
 
     with pytest.raises(RuntimeError, match=r"^the page reader exited with code 3$"):
         _in_child(dies)
+
+
+class TwoPartError(Exception):
+    """An exception pickle can write but not read back (its arguments are not its `args`)."""
+
+    def __init__(self, part: str, other: str) -> None:
+        super().__init__(f"{part}/{other}")
+
+
+def test_an_error_that_cannot_travel_comes_back_by_name_with_the_child_traceback() -> None:
+    def fails() -> read_ahead.Read:
+        raise TwoPartError("a", "b")
+
+    with pytest.raises(RuntimeError) as raised:
+        _in_child(fails)
+    assert str(raised.value) == "TwoPartError: a/b"
+    notes = "".join(raised.value.__notes__)
+    assert "In the page reader" in notes and "raise TwoPartError" in notes
+
+
+def test_a_silent_reader_is_stopped(monkeypatch) -> None:
+    monkeypatch.setattr(read_ahead, "ANSWER_WAIT_S", 0.5)
+
+    def hangs() -> read_ahead.Read:
+        time.sleep(60)
+        return None, list
+
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match=r"^the page reader gave no answer within 0.5 s$"):
+        _in_child(hangs)
+    assert time.monotonic() - started < 30
+
+
+def test_a_page_is_read_in_process_when_no_reader_can_start(monkeypatch) -> None:
+    def cannot_fork(process: Any) -> None:
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(read_ahead, "_start", cannot_fork)
+    page = read_ahead.reading(lambda: ("next", lambda: [os.getpid()]), in_child=True)
+    assert isinstance(page, read_ahead.InProcess)
+    assert (page.next_url, page.records()) == ("next", [os.getpid()])
+
+
+class DownloadHook:
+    """Another plugin's `IDCATRDFHarvester.before_download`."""
+
+    def before_download(self, url: str, job: Any) -> tuple[str, list[str]]:
+        return url, []
+
+
+def test_read_ahead_is_off_while_another_plugin_hooks_the_pages(monkeypatch) -> None:
+    # ours implements the interface with its default hooks
+    assert not EcologieDcatHarvester._others_hook_the_pages()
+    # ckan.plugins' own name, given back before the plugins are unloaded
+    with monkeypatch.context() as patch:
+        patch.setattr(dcat.p, "PluginImplementations", lambda interface: [DownloadHook()])
+        assert EcologieDcatHarvester._others_hook_the_pages()
