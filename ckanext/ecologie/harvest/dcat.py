@@ -21,9 +21,9 @@ from ckanext.ecologie.harvest import rdf, read_ahead
 from ckanext.ecologie.harvest.base import EcologieHarvesterMixin, hash_context
 from ckanext.ecologie.harvest.config import SourceConfig
 from ckanext.ecologie.harvest.enrich import SourceInfo
-from ckanext.ecologie.harvest.fetch import FetchError
+from ckanext.ecologie.harvest.fetch import Fetcher, FetchError
 from ckanext.ecologie.harvest.gather import Page, SourceError
-from ckanext.ecologie.harvest.pages import ReadPage, page_digest, recall
+from ckanext.ecologie.harvest.pages import KnownPage, ReadPage, page_digest, recall
 from ckanext.ecologie.harvest.rdf_records import catalogue_roots, record_of
 from ckanext.ecologie.harvest.records import Record, RecordError, extra
 from ckanext.ecologie.harvest.schema import choice, optional
@@ -70,53 +70,70 @@ class EcologieDcatHarvester(EcologieHarvesterMixin, DCATRDFHarvester):
         waiting: deque[tuple[str, str, read_ahead.InChild | read_ahead.InProcess]] = deque()
 
         def handed_on(keep: int) -> Iterator[ReadPage]:
+            # a page whose records fail ends the pages there, as it would in
+            # order: the pages read ahead of it are stopped (below), not given
             while len(waiting) > keep:
                 url, digest, page = waiting.popleft()
-                try:
-                    records = page.records()
-                except Exception:
-                    # the gather stops at this page, as it would in order: the later ones are dropped
-                    for _, _, later in waiting:
-                        later.stop()
-                    waiting.clear()
-                    raise
-                yield ReadPage(records, url=url, digest=digest, next_url=page.next_url)
+                yield ReadPage(page.records(), url=url, digest=digest, next_url=page.next_url)
 
         fetcher = self.fetcher(config, source)
         url: str | None = source.url
         visited: set[str] = set()
+        failure: Exception | None = None
         try:
             while url and url not in visited:
-                if len(visited) >= config.max_pages:
-                    raise SourceError(tk._("More than {count} pages: stopped").format(count=config.max_pages))
-                visited.add(url)
-                url = self._before_download(url, job)
-                if not url:
-                    break
                 try:
-                    response = fetcher.get(url, rdf.MEDIA_TYPES)
-                except FetchError as error:
-                    raise SourceError(str(error)) from None
-                digest = page_digest(response.body, hash_context(job, source))
-                known = recall(source.id, url, digest)
-                if known is not None:
+                    found = self._page_at(url, visited, fetcher, job, source, config, ahead)
+                except Exception as error:
+                    # the pages before the failing one are gathered first, as they would be in order
+                    failure = error
+                    break
+                if found is None:  # a plugin's before_download ended the pages
+                    break
+                if isinstance(found, KnownPage):
                     yield from handed_on(0)
-                    yield known
-                    url = known.next_url
+                    yield found
+                    url = found.next_url
                     continue
-                rdf_format = config.extra.get("rdf_format") or rdf.FORMATS[response.content_type]
-                read = partial(self._read, response.body, rdf_format, url, job, source, config)
-                page = read_ahead.reading(read, in_child=ahead)
-                waiting.append((url, digest, page))
-                url = page.next_url
+                waiting.append(found)
+                url = found[2].next_url
                 yield from handed_on(read_ahead.PAGES_AHEAD if ahead else 0)
             yield from handed_on(0)
-        except Exception:
-            yield from handed_on(0)  # the pages before the failing one are gathered, as they would be in order
-            raise
+            if failure is not None:
+                raise failure
         finally:
             for _, _, page in waiting:
                 page.stop()
+
+    def _page_at(
+        self,
+        url: str,
+        visited: set[str],
+        fetcher: Fetcher,
+        job: HarvestJob,
+        source: SourceInfo,
+        config: SourceConfig,
+        in_child: bool,
+    ) -> KnownPage | tuple[str, str, read_ahead.InChild | read_ahead.InProcess] | None:
+        """The page at `url`: known from last time, or being read; None when
+        a plugin said not to download it."""
+        if len(visited) >= config.max_pages:
+            raise SourceError(tk._("More than {count} pages: stopped").format(count=config.max_pages))
+        visited.add(url)
+        download_url = self._before_download(url, job)
+        if not download_url:
+            return None
+        try:
+            response = fetcher.get(download_url, rdf.MEDIA_TYPES)
+        except FetchError as error:
+            raise SourceError(str(error)) from None
+        digest = page_digest(response.body, hash_context(job, source))
+        known = recall(source.id, download_url, digest)
+        if known is not None:
+            return known
+        rdf_format = config.extra.get("rdf_format") or rdf.FORMATS[response.content_type]
+        read = partial(self._read, response.body, rdf_format, download_url, job, source, config)
+        return download_url, digest, read_ahead.reading(read, in_child)
 
     def _read(
         self, body: bytes, rdf_format: str, url: str, job: HarvestJob, source: SourceInfo, config: SourceConfig

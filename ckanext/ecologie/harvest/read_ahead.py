@@ -77,16 +77,22 @@ class InChild:
 
     def __init__(self, read: Callable[[], Read]) -> None:
         forking = multiprocessing.get_context("fork")
-        self._receiver, sender = forking.Pipe(duplex=False)
-        self._process = forking.Process(target=_child, args=(sender, read), daemon=True)
         self._stopped = False
         try:
+            self._receiver, sender = forking.Pipe(duplex=False)
+        except OSError as error:  # no file descriptor left
+            raise CannotFork(str(error)) from error
+        try:
+            self._process = forking.Process(target=_child, args=(sender, read), daemon=True)
             _start(self._process)
-        except OSError as error:
-            sender.close()
+        except OSError as error:  # no process could be made
             self._receiver.close()
             raise CannotFork(str(error)) from error
-        sender.close()  # the child's end: the parent sees EOF if the child dies
+        except BaseException:
+            self._receiver.close()
+            raise
+        finally:
+            sender.close()  # the child's end: the parent sees EOF if the child dies
         try:
             self.next_url: str | None = self._receive()
         except BaseException:
@@ -95,7 +101,9 @@ class InChild:
 
     def records(self) -> list[Any]:
         try:
-            return self._receive()
+            records = self._receive()
+            self._process.join(STOP_WAIT_S)  # it has sent all: let it end by itself
+            return records
         finally:
             self.stop()
 
@@ -103,14 +111,16 @@ class InChild:
         if self._stopped:
             return
         self._stopped = True
-        if self._process.is_alive():
-            self._process.terminate()
-            self._process.join(STOP_WAIT_S)
-        if self._process.is_alive():
-            self._process.kill()
-        self._process.join()
-        self._process.close()
-        self._receiver.close()
+        try:
+            if self._process.is_alive():
+                self._process.terminate()
+                self._process.join(STOP_WAIT_S)
+            if self._process.is_alive():
+                self._process.kill()
+            self._process.join()
+            self._process.close()
+        finally:
+            self._receiver.close()
 
     def _receive(self) -> Any:
         if not self._receiver.poll(ANSWER_WAIT_S):
@@ -155,13 +165,22 @@ def _child(sender: Connection, read: Callable[[], Read]) -> None:
     try:
         next_url, records = read()
         sender.send((False, next_url))
-        sender.send((False, records()))
+        answer = (False, records())
     except Exception as error:
         # the parent logs what it raises: the child's traceback goes with it
         error.add_note(f"In the page reader (pid {os.getpid()}):\n{traceback.format_exc()}")
-        sender.send((True, _picklable(error)))
-    finally:
-        sender.close()
+        answer = (True, _picklable(error))
+    # before the last answer: once it has that, the parent may end this process
+    _close_own_connections()
+    sender.send(answer)
+    sender.close()
+
+
+def _close_own_connections() -> None:
+    """The child's own connections, if a profile opened any, end cleanly."""
+    model.Session.remove()
+    if model.meta.engine is not None:
+        model.meta.engine.dispose()
 
 
 def _picklable(error: Exception) -> Exception:

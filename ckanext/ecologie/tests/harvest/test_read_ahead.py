@@ -176,15 +176,28 @@ def test_profiles_that_fail_end_the_pages_at_that_page(catalogue_server, monkeyp
 
 
 def test_pages_left_unread_leave_no_reader(catalogue_server, monkeypatch) -> None:
+    """The gather stops taking pages (its consumer closes them) while the
+    readers of the pages ahead are still at their profiles: they are stopped."""
+    read_records = dcat.dataset_records
+
+    def slow_after_page_1(parser: Any, source: Any) -> Any:
+        if not (parser.next_page() or "").endswith("page=2"):
+            time.sleep(60)
+        return read_records(parser, source)
+
+    monkeypatch.setattr(dcat, "dataset_records", slow_after_page_1)
+    monkeypatch.setattr(read_ahead, "enabled", lambda: True)
     source = _serve(catalogue_server)
     job = HarvestJob.get(call("harvest_job_create", source_id=source["id"])["id"])
     harvester = EcologieDcatHarvester()
-    monkeypatch.setattr(read_ahead, "enabled", lambda: True)
     pages = harvester.pages(job, _source_info(job), harvester.load_config(job.source.config))
     first = next(pages)
     assert isinstance(first, ReadPage) and len(first.items) == PER_PAGE
+    assert len(multiprocessing.active_children()) == read_ahead.PAGES_AHEAD  # pages 2 and 3, at their profiles
+    started = time.monotonic()
     pages.close()
     assert multiprocessing.active_children() == []
+    assert time.monotonic() - started < 30
     model.Session.rollback()
 
 
@@ -221,21 +234,28 @@ def _in_child(read: Callable[[], read_ahead.Read]) -> read_ahead.InChild:
 def test_a_child_uses_its_own_database_connection() -> None:
     """The parent's uncommitted change is not seen by the child, which
     queries on a connection of its own, and the parent's transaction goes on."""
+    backend = sa.text("SELECT pg_backend_pid()")
     organization = factories.Organization()
+    # an idle connection in the parent's pool, which a child must not take either
+    with model.meta.engine.connect() as other:
+        idle_backend = other.execute(backend).scalar()
     model.Session.execute(
         sa.text("UPDATE \"group\" SET title = 'pas encore validé' WHERE id = :id"), {"id": organization["id"]}
     )
+    parent_backend = model.Session.execute(backend).scalar()
 
     def read() -> read_ahead.Read:
         title = model.Session.execute(
             sa.text('SELECT title FROM "group" WHERE id = :id'), {"id": organization["id"]}
         ).scalar()
-        return "next", lambda: [title, os.getpid()]
+        child_backend = model.Session.execute(backend).scalar()
+        return "next", lambda: [title, child_backend, os.getpid()]
 
     page = _in_child(read)
     assert page.next_url == "next"
-    title, child_pid = page.records()
+    title, child_backend, child_pid = page.records()
     assert title == organization["title"]
+    assert child_backend not in (parent_backend, idle_backend)
     assert child_pid != os.getpid()
 
     seen_here = model.Session.execute(
