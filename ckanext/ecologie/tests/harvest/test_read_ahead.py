@@ -236,9 +236,6 @@ def test_a_child_uses_its_own_database_connection() -> None:
     queries on a connection of its own, and the parent's transaction goes on."""
     backend = sa.text("SELECT pg_backend_pid()")
     organization = factories.Organization()
-    # an idle connection in the parent's pool, which a child must not take either
-    with model.meta.engine.connect() as other:
-        idle_backend = other.execute(backend).scalar()
     model.Session.execute(
         sa.text("UPDATE \"group\" SET title = 'pas encore validé' WHERE id = :id"), {"id": organization["id"]}
     )
@@ -255,7 +252,7 @@ def test_a_child_uses_its_own_database_connection() -> None:
     assert page.next_url == "next"
     title, child_backend, child_pid = page.records()
     assert title == organization["title"]
-    assert child_backend not in (parent_backend, idle_backend)
+    assert child_backend != parent_backend
     assert child_pid != os.getpid()
 
     seen_here = model.Session.execute(
@@ -264,6 +261,33 @@ def test_a_child_uses_its_own_database_connection() -> None:
     assert seen_here == "pas encore validé"
     model.Session.commit()
     assert call("organization_show", id=organization["id"])["title"] == "pas encore validé"
+
+
+def test_a_child_takes_no_connection_of_the_parent_pool(monkeypatch) -> None:
+    """The tests' engine pools nothing: here a pooling one, as the gather
+    consumer's, holds a connection in use and an idle one. The child opens
+    its own, and both of the parent's answer after the child is gone."""
+    engine = sa.create_engine(model.meta.engine.url, poolclass=sa.pool.QueuePool)
+    monkeypatch.setattr(model.meta, "engine", engine)
+    backend = sa.text("SELECT pg_backend_pid()")
+
+    def read() -> read_ahead.Read:
+        with model.meta.engine.connect() as own:
+            child_backend = own.execute(backend).scalar()
+        return None, lambda: [child_backend]
+
+    try:
+        with engine.connect() as busy:
+            busy_backend = busy.execute(backend).scalar()
+            with engine.connect() as other:
+                idle_backend = other.execute(backend).scalar()
+            [child_backend] = _in_child(read).records()
+            assert child_backend not in (busy_backend, idle_backend)
+            assert busy.execute(backend).scalar() == busy_backend
+        with engine.connect() as again:
+            assert again.execute(backend).scalar() in (busy_backend, idle_backend)
+    finally:
+        engine.dispose()
 
 
 def test_a_child_that_fails_or_dies_fails_its_page() -> None:
