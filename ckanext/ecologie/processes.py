@@ -85,6 +85,11 @@ def _release_connections() -> None:
 
 def _worker_start() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # The connections pooled before the fork are the parent's: dropped here
-    # without closing them (psycopg2 never closes another process's).
+    drop_parent_pool()
+
+
+def drop_parent_pool() -> None:
+    """In a forked child: the connections pooled before the fork are the
+    parent's, dropped here without closing them (psycopg2 never closes
+    another process's); the child's queries open connections of its own."""
     model.ensure_engine().dispose(close=False)

@@ -67,14 +67,16 @@ class EcologieDcatHarvester(EcologieHarvesterMixin, DCATRDFHarvester):
         parsed graph: its hook may keep state or write to the database, and
         would run out of order or in a child."""
         ahead = read_ahead.enabled() and not self._others_hook_the_pages()
-        waiting: deque[tuple[str, str, read_ahead.InChild | read_ahead.InProcess]] = deque()
+        waiting: deque[read_ahead.Pending] = deque()
 
         def handed_on(keep: int) -> Iterator[ReadPage]:
             # a page whose records fail ends the pages there, as it would in
             # order: the pages read ahead of it are stopped (below), not given
             while len(waiting) > keep:
-                url, digest, page = waiting.popleft()
-                yield ReadPage(page.records(), url=url, digest=digest, next_url=page.next_url)
+                pending = waiting.popleft()
+                yield ReadPage(
+                    pending.reading.records(), url=pending.url, digest=pending.digest, next_url=pending.reading.next_url
+                )
 
         fetcher = self.fetcher(config, source)
         url: str | None = source.url
@@ -96,14 +98,14 @@ class EcologieDcatHarvester(EcologieHarvesterMixin, DCATRDFHarvester):
                     url = found.next_url
                     continue
                 waiting.append(found)
-                url = found[2].next_url
+                url = found.reading.next_url
                 yield from handed_on(read_ahead.PAGES_AHEAD if ahead else 0)
             yield from handed_on(0)
             if failure is not None:
                 raise failure
         finally:
-            for _, _, page in waiting:
-                page.stop()
+            for pending in waiting:
+                pending.reading.stop()
 
     def _page_at(
         self,
@@ -114,7 +116,7 @@ class EcologieDcatHarvester(EcologieHarvesterMixin, DCATRDFHarvester):
         source: SourceInfo,
         config: SourceConfig,
         in_child: bool,
-    ) -> KnownPage | tuple[str, str, read_ahead.InChild | read_ahead.InProcess] | None:
+    ) -> KnownPage | read_ahead.Pending | None:
         """The page at `url`: known from last time, or being read; None when
         a plugin said not to download it."""
         if len(visited) >= config.max_pages:
@@ -133,7 +135,7 @@ class EcologieDcatHarvester(EcologieHarvesterMixin, DCATRDFHarvester):
             return known
         rdf_format = config.extra.get("rdf_format") or rdf.FORMATS[response.content_type]
         read = partial(self._read, response.body, rdf_format, download_url, job, source, config)
-        return download_url, digest, read_ahead.reading(read, in_child)
+        return read_ahead.Pending(download_url, digest, read_ahead.reading(read, in_child))
 
     def _read(
         self, body: bytes, rdf_format: str, url: str, job: HarvestJob, source: SourceInfo, config: SourceConfig

@@ -28,10 +28,12 @@ import pickle
 import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, NamedTuple
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+
+from ckanext.ecologie import processes
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +137,14 @@ class InChild:
         return value
 
 
+class Pending(NamedTuple):
+    """A page being read, not yet handed to the gather."""
+
+    url: str
+    digest: str
+    reading: InChild | InProcess
+
+
 def reading(read: Callable[[], Read], in_child: bool) -> InChild | InProcess:
     if in_child:
         try:
@@ -159,8 +169,7 @@ def _child(sender: Connection, read: Callable[[], Read]) -> None:
     # The parent's session stays referenced, never closed here; the child
     # gets a pool and a session of its own, should a profile query.
     _inherited.append(model.Session())
-    if model.meta.engine is not None:
-        model.meta.engine.dispose(close=False)
+    processes.drop_parent_pool()
     model.Session.registry.set(model.Session.session_factory())
     try:
         next_url, records = read()
@@ -179,8 +188,7 @@ def _child(sender: Connection, read: Callable[[], Read]) -> None:
 def _close_own_connections() -> None:
     """The child's own connections, if a profile opened any, end cleanly."""
     model.Session.remove()
-    if model.meta.engine is not None:
-        model.meta.engine.dispose()
+    model.ensure_engine().dispose()
 
 
 def _picklable(error: Exception) -> Exception:
