@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -17,31 +18,66 @@ from ckanext.dcat.interfaces import IDCATRDFHarvester
 from ckanext.harvest.model import HarvestJob
 
 from ckanext.ecologie.dataservices.harvest import service_records
-from ckanext.ecologie.harvest import rdf, read_ahead
+from ckanext.ecologie.harvest import rdf, read_ahead, record_digests
 from ckanext.ecologie.harvest.base import EcologieHarvesterMixin, hash_context
 from ckanext.ecologie.harvest.config import SourceConfig
 from ckanext.ecologie.harvest.enrich import SourceInfo
 from ckanext.ecologie.harvest.fetch import Fetcher, FetchError
 from ckanext.ecologie.harvest.gather import Page, SourceError
-from ckanext.ecologie.harvest.pages import KnownPage, ReadPage, page_digest, recall
+from ckanext.ecologie.harvest.pages import KnownPage, ReadPage, page_digest, recall, record_context, unchanged_records
 from ckanext.ecologie.harvest.rdf_records import catalogue_roots, record_of
-from ckanext.ecologie.harvest.records import Record, RecordError, extra
+from ckanext.ecologie.harvest.records import KnownRecord, Record, RecordError, extra
 from ckanext.ecologie.harvest.schema import choice, optional
 
 RDF_FORMATS = ("xml", "turtle", "n3", "nt", "json-ld")  # rdflib's names, for a source's `rdf_format`
 
 
-def dataset_records(parser: Any, source: SourceInfo) -> Iterator[Record | RecordError]:
+@dataclass(frozen=True)
+class Remembered:
+    """What a changed page held when last read: its unchanged records are
+    taken from it by digest (record_digests.py)."""
+
+    context: str
+    records: dict[str, KnownRecord]
+
+
+def _datasets(parser: Any, remembered: Remembered | None) -> Iterator[tuple[str | None, dict[str, Any] | KnownRecord]]:
+    """ckanext-dcat's datasets of the graph, with their digests when the
+    page is remembered; a dataset read from the same triples as then is
+    the known record, without running the profiles."""
+    if remembered is None:
+        for dataset in parser.datasets():
+            yield None, dataset
+        return
+    nodes = rdf.dataset_nodes(parser)
+    digests = record_digests.digests(parser.g, nodes, remembered.context)
+    for node in nodes:
+        digest = digests.get(node)
+        if digest in remembered.records:
+            yield digest, remembered.records[digest]
+        else:
+            yield digest, rdf.read_dataset(parser, node)
+
+
+def dataset_records(
+    parser: Any, source: SourceInfo, remembered: Remembered | None = None
+) -> Iterator[Record | KnownRecord | RecordError]:
     """Records of a parsed RDF graph (also used for CSW answers in DCAT):
     its datasets, then its APIs (dataservices/harvest.py)."""
     identifiers: dict[str, str] = {}  # dataset URI -> identifier, for the APIs serving them
     roots = catalogue_roots(source)
-    for dataset in parser.datasets():
+    for digest, dataset in _datasets(parser, remembered):
+        if isinstance(dataset, KnownRecord):
+            identifiers[dataset.uri] = dataset.identifier
+            yield dataset
+            continue
         for resource in dataset.get("resources") or []:
             resource.pop("distribution_ref", None)  # ckanext-dcat's node id, for its profiles only
         record = record_of(dataset, source, roots)
         if isinstance(record, Record):
-            identifiers[extra(dataset, "uri") or record.identifier] = record.identifier
+            record.uri = extra(dataset, "uri") or record.identifier
+            record.digest = digest
+            identifiers[record.uri] = record.identifier
         yield record
     yield from service_records(parser, source, identifiers)
 
@@ -129,23 +165,34 @@ class EcologieDcatHarvester(EcologieHarvesterMixin, DCATRDFHarvester):
             response = fetcher.get(download_url, rdf.MEDIA_TYPES)
         except FetchError as error:
             raise SourceError(str(error)) from None
-        digest = page_digest(response.body, hash_context(job, source))
+        context = hash_context(job, source)
+        digest = page_digest(response.body, context)
         known = recall(source.id, download_url, digest)
         if known is not None:
             return known
+        remembered = Remembered(record_context(context, source.url), unchanged_records(source.id, download_url))
         rdf_format = config.extra.get("rdf_format") or rdf.FORMATS[response.content_type]
-        read = partial(self._read, response.body, rdf_format, download_url, job, source, config)
+        read = partial(self._read, response.body, rdf_format, download_url, job, source, config, remembered)
         return read_ahead.Pending(download_url, digest, read_ahead.reading(read, in_child))
 
     def _read(
-        self, body: bytes, rdf_format: str, url: str, job: HarvestJob, source: SourceInfo, config: SourceConfig
+        self,
+        body: bytes,
+        rdf_format: str,
+        url: str,
+        job: HarvestJob,
+        source: SourceInfo,
+        config: SourceConfig,
+        remembered: Remembered,
     ) -> read_ahead.Read:
         try:
             parser = rdf.parse(body, rdf_format, config.max_bytes, base=url)
         except rdf.RDFPageError as error:
             raise SourceError(f"{url}: {error}") from None
-        parser = self._after_parsing(parser, job)
-        return parser.next_page(), lambda: list(dataset_records(parser, source))
+        parsed = self._after_parsing(parser, job)
+        if parsed is not parser:  # another plugin's parser may read its own way: all of it is read
+            return parsed.next_page(), lambda: list(dataset_records(parsed, source))
+        return parser.next_page(), lambda: list(dataset_records(parser, source, remembered))
 
     @staticmethod
     def _others_hook_the_pages() -> bool:

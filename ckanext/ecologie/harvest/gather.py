@@ -21,7 +21,7 @@ from ckanext.ecologie.harvest import batching, deletions, pages
 from ckanext.ecologie.harvest.config import SourceConfig
 from ckanext.ecologie.harvest.model import HarvestRecord
 from ckanext.ecologie.harvest.pages import KnownPage, ReadPage
-from ckanext.ecologie.harvest.records import Record, RecordError, content_hash
+from ckanext.ecologie.harvest.records import KnownRecord, Record, RecordError, content_hash
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ class _Gathering:
             self._known_page(page)
             return
         items = page.items if isinstance(page, ReadPage) else page
-        records: dict[str, Record] = {}
+        records: dict[str, Record | KnownRecord] = {}
         doubled: set[str] = set()
         clean = True  # every record read, no duplicate: the page may be remembered
         for item in items:
@@ -93,12 +93,21 @@ class _Gathering:
         self.seen.update(doubled)
         self._carry_over(records)
         stored = self._stored(list(records), list(doubled))
-        hashes = {identifier: content_hash(record.dataset, self.hash_context) for identifier, record in records.items()}
+        hashes = {
+            identifier: record.content_hash
+            if isinstance(record, KnownRecord)
+            else content_hash(record.dataset, self.hash_context)
+            for identifier, record in records.items()
+        }
         object_ids = []
         for identifier, record in records.items():
             previous = stored.get(identifier)
             if previous and previous[0] == hashes[identifier]:
                 self._not_modified(identifier, previous[1])
+                continue
+            if isinstance(record, KnownRecord):  # its dataset was changed or deleted since the read began
+                clean = False
+                self._changed_while_read(identifier)
                 continue
             object_id = str(uuid.uuid4())  # known now: no flush per object
             model.Session.add(
@@ -136,14 +145,17 @@ class _Gathering:
             if previous and previous[0] == page.hashes[identifier]:
                 self._not_modified(identifier, previous[1])
             else:  # its dataset was deleted since the page was recalled
-                self.failed = True
-                self.error(
-                    tk._("Record {reference}: changed while the source was read, read again at the next job").format(
-                        reference=identifier
-                    )
-                )
+                self._changed_while_read(identifier)
                 pages.forget(self.job.source_id, page.url)
         model.Session.commit()
+
+    def _changed_while_read(self, identifier: str) -> None:
+        self.failed = True
+        self.error(
+            tk._("Record {reference}: changed while the source was read, read again at the next job").format(
+                reference=identifier
+            )
+        )
 
     def _seen_before(self, identifier: str) -> None:
         self.error(
@@ -164,7 +176,7 @@ class _Gathering:
             )
         )
 
-    def _carry_over(self, records: dict[str, Record]) -> None:
+    def _carry_over(self, records: dict[str, Record | KnownRecord]) -> None:
         """Records this source holds under a former identifier (the mapping
         changed how it identifies them) keep their dataset: their row takes
         the new identifier, instead of a new dataset being made and the old
@@ -173,7 +185,7 @@ class _Gathering:
         formers = {
             record.former_identifier: identifier
             for identifier, record in records.items()
-            if record.former_identifier and record.former_identifier != identifier
+            if isinstance(record, Record) and record.former_identifier and record.former_identifier != identifier
         }
         if not formers:
             return

@@ -28,7 +28,8 @@ class HarvestRecord(tk.BaseModel):
 
 class HarvestPage(tk.BaseModel):
     """A page a source served cleanly (every record read, no duplicate): its
-    digest, the page after it and its records' hashes (JSON object)."""
+    digest, the page after it, its records' hashes (JSON object) and, for
+    RDF pages, its records by digest (JSON object of [identifier, URI])."""
 
     __tablename__ = "ecologie_harvest_page"
 
@@ -37,6 +38,7 @@ class HarvestPage(tk.BaseModel):
     digest = Column(UnicodeText, nullable=False)
     next_url = Column(UnicodeText)
     record_hashes = Column(UnicodeText, nullable=False)
+    record_digests = Column(UnicodeText)
 
 
 class SourceTrust(tk.BaseModel):

@@ -7,12 +7,17 @@ from __future__ import annotations
 
 import json
 import logging
+from functools import cache
+from importlib.metadata import entry_points
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 import rdflib
 from ckanext.dcat.processors import RDFParser
 from lxml import etree
+from rdflib import RDF
+from rdflib.namespace import DCAT
+from rdflib.term import Node
 
 from ckanext.ecologie.harvest import jsonld_contexts, safexml
 
@@ -122,3 +127,26 @@ def parse(body: bytes, rdf_format: str, max_bytes: int, base: str | None = None)
             tk._("Malformed RDF ({format}): {kind}").format(format=rdf_format, kind=type(error).__name__)
         ) from None
     return parser
+
+
+def dataset_nodes(parser: RDFParser) -> list[Node]:
+    """The page's datasets, in the order ckanext-dcat's parser reads them."""
+    return list(parser.g.subjects(RDF.type, DCAT.Dataset))
+
+
+@cache
+def _profile_classes() -> tuple[type, ...]:
+    # the classes RDFParser(profiles=PROFILES) loads, by their entry points
+    return tuple(entry_points(group="ckan.rdf.profiles", name=name)[name].load() for name in PROFILES)
+
+
+def read_dataset(parser: RDFParser, node: Node) -> dict[str, Any]:
+    """The dataset dict of one node, as `parser.datasets()` makes each:
+    every profile, in order, reads into one dict."""
+    dataset: dict[str, Any] = {}
+    for profile_class in _profile_classes():
+        profile = profile_class(
+            parser.g, dataset_type=parser.dataset_type, compatibility_mode=parser.compatibility_mode
+        )
+        profile.parse_dataset(dataset, node)
+    return dataset

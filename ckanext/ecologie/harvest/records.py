@@ -22,6 +22,21 @@ class Record:
     # what an earlier version of the mapping identified this record by: its
     # dataset is kept, under the new identifier (gather.py)
     former_identifier: str | None = None
+    # for RDF pages: the digest of what the record was read from
+    # (record_digests.py), and the dataset's URI as the page's APIs name it
+    digest: str | None = None
+    uri: str | None = None
+
+
+@dataclass
+class KnownRecord:
+    """A record of a changed page read from the same triples as last time:
+    its content hash then, not its dataset (the profiles did not run)."""
+
+    identifier: str
+    content_hash: str
+    uri: str
+    digest: str
 
 
 @dataclass

@@ -164,10 +164,10 @@ def test_profiles_that_fail_end_the_pages_at_that_page(catalogue_server, monkeyp
     are dropped, as in order they would never have been read."""
     read_records = dcat.dataset_records
 
-    def failing_on_page_2(parser: Any, source: Any) -> Any:
+    def failing_on_page_2(parser: Any, source: Any, remembered: Any = None) -> Any:
         if (parser.next_page() or "").endswith("page=3"):
             raise KeyError("dct:title")
-        return read_records(parser, source)
+        return read_records(parser, source, remembered)
 
     monkeypatch.setattr(dcat, "dataset_records", failing_on_page_2)
     pages, error = _gathered_then_error(_serve(catalogue_server))
@@ -180,10 +180,10 @@ def test_pages_left_unread_leave_no_reader(catalogue_server, monkeypatch) -> Non
     readers of the pages ahead are still at their profiles: they are stopped."""
     read_records = dcat.dataset_records
 
-    def slow_after_page_1(parser: Any, source: Any) -> Any:
+    def slow_after_page_1(parser: Any, source: Any, remembered: Any = None) -> Any:
         if not (parser.next_page() or "").endswith("page=2"):
             time.sleep(60)
-        return read_records(parser, source)
+        return read_records(parser, source, remembered)
 
     monkeypatch.setattr(dcat, "dataset_records", slow_after_page_1)
     monkeypatch.setattr(read_ahead, "enabled", lambda: True)
