@@ -10,9 +10,7 @@ organisation, ownership, deletions) treats them as it treats datasets.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator
-from importlib.metadata import entry_points
 from typing import Any
 
 from rdflib import Graph
@@ -21,18 +19,9 @@ from rdflib.term import Node, URIRef
 
 from ckanext.ecologie.dataservices import DATASERVICE
 from ckanext.ecologie.harvest.enrich import SourceInfo
-from ckanext.ecologie.harvest.rdf import PROFILES
+from ckanext.ecologie.harvest.rdf import profile_classes
 from ckanext.ecologie.harvest.rdf_records import catalogue_roots, record_of
 from ckanext.ecologie.harvest.records import Record, RecordError, is_uri
-
-PROFILE_ENTRY_POINTS = "ckan.rdf.profiles"
-
-
-@functools.cache
-def _profile_classes() -> tuple[Any, ...]:
-    """The profiles our RDF pages are parsed with (harvest/rdf.py), loaded as
-    ckanext-dcat loads them: by their entry points."""
-    return tuple(ep.load() for name in PROFILES for ep in entry_points(group=PROFILE_ENTRY_POINTS, name=name))
 
 
 def record_nodes(graph: Graph) -> list[Node]:
@@ -76,7 +65,7 @@ def _served(graph: Graph, node: Node, identifiers: dict[str, str]) -> list[str]:
 def read_service(graph: Graph, node: Node, compatibility_mode: bool = False) -> dict[str, Any]:
     """A dataservice dict in ckanext-dcat's shape, with its own fields."""
     dataset: dict[str, Any] = {}
-    for profile_class in _profile_classes():
+    for profile_class in profile_classes():
         profile_class(graph, compatibility_mode=compatibility_mode).parse_dataset(dataset, node)
     dataset["type"] = DATASERVICE
     endpoints = _addresses(graph, node, DCAT.endpointURL)

@@ -24,12 +24,21 @@ from ckanext.ecologie.harvest.config import SourceConfig
 from ckanext.ecologie.harvest.enrich import SourceInfo
 from ckanext.ecologie.harvest.fetch import Fetcher, FetchError
 from ckanext.ecologie.harvest.gather import Page, SourceError
-from ckanext.ecologie.harvest.pages import KnownPage, ReadPage, page_digest, recall, record_context, unchanged_records
+from ckanext.ecologie.harvest.pages import KnownPage, ReadPage, page_digest, recall, unchanged_records
 from ckanext.ecologie.harvest.rdf_records import catalogue_roots, record_of
 from ckanext.ecologie.harvest.records import KnownRecord, Record, RecordError, extra
 from ckanext.ecologie.harvest.schema import choice, optional
 
 RDF_FORMATS = ("xml", "turtle", "n3", "nt", "json-ld")  # rdflib's names, for a source's `rdf_format`
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """How a job reads its changed pages: in child processes (read_ahead.py),
+    and taking unchanged records by digest in this context (none: never)."""
+
+    in_child: bool
+    record_context: str | None
 
 
 @dataclass(frozen=True)
@@ -101,8 +110,13 @@ class EcologieDcatHarvester(EcologieHarvesterMixin, DCATRDFHarvester):
         in a child process (read_ahead.py), and handed on once the next ones
         are parsed; not when another plugin hooks into the download or the
         parsed graph: its hook may keep state or write to the database, and
-        would run out of order or in a child."""
-        ahead = read_ahead.enabled() and not self._others_hook_the_pages()
+        would run out of order or in a child. Nor are records then taken
+        by digest: its parser may read its own way."""
+        hooked = self._others_hook_the_pages()
+        reading = _Reading(
+            in_child=read_ahead.enabled() and not hooked,
+            record_context=None if hooked else record_digests.reading_context(hash_context(job, source), source.url),
+        )
         waiting: deque[read_ahead.Pending] = deque()
 
         def handed_on(keep: int) -> Iterator[ReadPage]:
@@ -121,7 +135,7 @@ class EcologieDcatHarvester(EcologieHarvesterMixin, DCATRDFHarvester):
         try:
             while url and url not in visited:
                 try:
-                    found = self._page_at(url, visited, fetcher, job, source, config, ahead)
+                    found = self._page_at(url, visited, fetcher, job, source, config, reading)
                 except Exception as error:
                     # the pages before the failing one are gathered first, as they would be in order
                     failure = error
@@ -135,7 +149,7 @@ class EcologieDcatHarvester(EcologieHarvesterMixin, DCATRDFHarvester):
                     continue
                 waiting.append(found)
                 url = found.reading.next_url
-                yield from handed_on(read_ahead.PAGES_AHEAD if ahead else 0)
+                yield from handed_on(read_ahead.PAGES_AHEAD if reading.in_child else 0)
             yield from handed_on(0)
             if failure is not None:
                 raise failure
@@ -151,7 +165,7 @@ class EcologieDcatHarvester(EcologieHarvesterMixin, DCATRDFHarvester):
         job: HarvestJob,
         source: SourceInfo,
         config: SourceConfig,
-        in_child: bool,
+        reading: _Reading,
     ) -> KnownPage | read_ahead.Pending | None:
         """The page at `url`: known from last time, or being read; None when
         a plugin said not to download it."""
@@ -165,15 +179,16 @@ class EcologieDcatHarvester(EcologieHarvesterMixin, DCATRDFHarvester):
             response = fetcher.get(download_url, rdf.MEDIA_TYPES)
         except FetchError as error:
             raise SourceError(str(error)) from None
-        context = hash_context(job, source)
-        digest = page_digest(response.body, context)
+        digest = page_digest(response.body, hash_context(job, source))
         known = recall(source.id, download_url, digest)
         if known is not None:
             return known
-        remembered = Remembered(record_context(context, source.url), unchanged_records(source.id, download_url))
+        remembered = None
+        if reading.record_context is not None:
+            remembered = Remembered(reading.record_context, unchanged_records(source.id, download_url))
         rdf_format = config.extra.get("rdf_format") or rdf.FORMATS[response.content_type]
         read = partial(self._read, response.body, rdf_format, download_url, job, source, config, remembered)
-        return read_ahead.Pending(download_url, digest, read_ahead.reading(read, in_child))
+        return read_ahead.Pending(download_url, digest, read_ahead.reading(read, reading.in_child))
 
     def _read(
         self,
@@ -183,15 +198,13 @@ class EcologieDcatHarvester(EcologieHarvesterMixin, DCATRDFHarvester):
         job: HarvestJob,
         source: SourceInfo,
         config: SourceConfig,
-        remembered: Remembered,
+        remembered: Remembered | None,
     ) -> read_ahead.Read:
         try:
             parser = rdf.parse(body, rdf_format, config.max_bytes, base=url)
         except rdf.RDFPageError as error:
             raise SourceError(f"{url}: {error}") from None
-        parsed = self._after_parsing(parser, job)
-        if parsed is not parser:  # another plugin's parser may read its own way: all of it is read
-            return parsed.next_page(), lambda: list(dataset_records(parsed, source))
+        parser = self._after_parsing(parser, job)
         return parser.next_page(), lambda: list(dataset_records(parser, source, remembered))
 
     @staticmethod

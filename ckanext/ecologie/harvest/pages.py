@@ -48,11 +48,6 @@ def page_digest(body: bytes, hash_context: dict[str, Any]) -> str:
     return hashlib.sha256(context + b"\0" + body).hexdigest()
 
 
-def record_context(hash_context: dict[str, Any], source_url: str) -> str:
-    """What, besides its triples, shapes a record read from an RDF page."""
-    return json.dumps([PIPELINE_VERSION, hash_context, source_url], sort_keys=True, default=str)
-
-
 def _imported(source_id: str, hashes: dict[str, str]) -> dict[str, str]:
     """Of these records, those whose active dataset was imported from the
     content of that hash, with their hash."""

@@ -135,16 +135,17 @@ def dataset_nodes(parser: RDFParser) -> list[Node]:
 
 
 @cache
-def _profile_classes() -> tuple[type, ...]:
-    # the classes RDFParser(profiles=PROFILES) loads, by their entry points
-    return tuple(entry_points(group="ckan.rdf.profiles", name=name)[name].load() for name in PROFILES)
+def profile_classes() -> tuple[Any, ...]:
+    """The profiles our RDF pages are parsed with, loaded as ckanext-dcat
+    loads them: by their entry points."""
+    return tuple(ep.load() for name in PROFILES for ep in entry_points(group="ckan.rdf.profiles", name=name))
 
 
 def read_dataset(parser: RDFParser, node: Node) -> dict[str, Any]:
     """The dataset dict of one node, as `parser.datasets()` makes each:
     every profile, in order, reads into one dict."""
     dataset: dict[str, Any] = {}
-    for profile_class in _profile_classes():
+    for profile_class in profile_classes():
         profile = profile_class(
             parser.g, dataset_type=parser.dataset_type, compatibility_mode=parser.compatibility_mode
         )

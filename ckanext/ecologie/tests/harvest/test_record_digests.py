@@ -11,6 +11,7 @@ from typing import Any
 
 import ckan.model as model
 import pytest
+import rdflib
 from ckanext.harvest.model import HarvestGatherError, HarvestJob
 
 from ckanext.ecologie.harvest import rdf, read_ahead, record_digests
@@ -46,13 +47,23 @@ def _dataset(key: str, title: str | None = None, contact: str | None = None, ext
 """
 
 
-def _page(*datasets: str, publisher: str = "DREAL", catalogue: str = "Catalogue", record: str = "2024-01-01") -> str:
+def _page(
+    *datasets: str,
+    publisher: str = "DREAL",
+    catalogue: str = "Catalogue",
+    record: str = "2024-01-01",
+    total: int = 3,
+    service: str = "WMS",
+) -> str:
     return (
         PREFIXES
         + f"""<{BASE}/catalog> a dcat:Catalog ; dct:title "{catalogue}" ;
     foaf:homepage <{BASE}/> ; dcat:dataset <{BASE}/dataset/a>, <{BASE}/dataset/b>, <{BASE}/dataset/c> .
 <{BASE}/record/a> a dcat:CatalogRecord ; foaf:primaryTopic <{BASE}/dataset/a> ; dct:modified "{record}" .
+<{BASE}/service> a dcat:DataService ; dct:title "{service}" ;
+    dcat:servesDataset <{BASE}/dataset/b>, <{BASE}/dataset/c> .
 <{BASE}/org/dreal> a foaf:Organization ; foaf:name "{publisher}" .
+[] a <http://www.w3.org/ns/hydra/core#PagedCollection> ; <http://www.w3.org/ns/hydra/core#totalItems> {total} .
 """
         + "".join(datasets)
     )
@@ -93,15 +104,44 @@ def test_a_dataset_digest_follows_its_own_triples_only() -> None:
     assert _changed(page, changed_distribution) == {"a"}
     # one more triple
     assert _changed(page, _page(_dataset("a", extra='; dct:language "fr" '), _dataset("b"), _dataset("c"))) == {"a"}
+    # its catalogue record, which points at it alone
+    assert _changed(page, _page(*ABC, record="2025-01-01")) == {"a"}
+
+
+def test_the_order_of_values_counts() -> None:
+    """The profiles take the first of several titles, publishers..."""
+    two_titles = _page(_dataset("a", extra='; dct:title "Autre titre"@fr '), _dataset("b"), _dataset("c"))
+    swapped = two_titles.replace('dct:title "Jeu a"@fr', 'dct:title "Autre titre"@fr ; dct:title "Jeu a"@fr')
+    swapped = swapped.replace('; dct:title "Autre titre"@fr .', ".")
+    assert swapped != two_titles
+    assert _changed(two_titles, swapped) == {"a"}
+
+
+def test_terms_are_written_whole() -> None:
+    """A literal, its datatype and its language, and an address rdflib
+    cannot write in Turtle (GeoNetwork joins two with a space), are each one
+    term: no change can pass for another."""
+    page = _page(*ABC)
+    assert _changed(page, page.replace('"Jeu a"@fr', '"Jeu a"@en')) == {"a"}
+    assert _changed(page, page.replace('"Jeu a"@fr', '"Jeu a"')) == {"a"}
+    assert _changed(page, page.replace('"Fichier a"', '"Fichier a"^^<http://www.w3.org/2001/XMLSchema#string>')) == {
+        "a"
+    }
+    graph = rdflib.Graph()
+    dataset = rdflib.URIRef(f"{BASE}/dataset/a b")
+    graph.add((dataset, rdflib.RDF.type, rdflib.URIRef("http://www.w3.org/ns/dcat#Dataset")))
+    graph.add((dataset, rdflib.URIRef("http://purl.org/dc/terms/title"), rdflib.Literal("x")))
+    assert list(record_digests.digests(graph, [dataset], "source")) == [dataset]
 
 
 def test_what_every_dataset_may_read_changes_every_digest() -> None:
     page = _page(*ABC)
     # a node all of them reach
     assert _changed(page, _page(*ABC, publisher="DREAL Occitanie")) == {"a", "b", "c"}
-    # the catalogue's triples, and a catalogue record (which points at its dataset)
+    # the catalogue's triples, the paging, a node pointing at several datasets
     assert _changed(page, _page(*ABC, catalogue="Autre catalogue")) == {"a", "b", "c"}
-    assert _changed(page, _page(*ABC, record="2025-01-01")) == {"a", "b", "c"}
+    assert _changed(page, _page(*ABC, total=4)) == {"a", "b", "c"}
+    assert _changed(page, _page(*ABC, service="WFS")) == {"a", "b", "c"}
     # the catalogue, even when one dataset reaches it
     inside = _page(_dataset("a", extra=f"; dct:isPartOf <{BASE}/catalog> "), _dataset("b"), _dataset("c"))
     assert _changed(inside, inside.replace('dct:title "Catalogue"', 'dct:title "Autre"')) == {"a", "b", "c"}
@@ -130,13 +170,38 @@ RDF_SAMPLES = sorted(
 @pytest.mark.parametrize("name", RDF_SAMPLES)
 def test_datasets_read_one_by_one_are_ckanext_dcats(name: str) -> None:
     """The profiles run on one node at a time give what ckanext-dcat's
-    parser gives for all of them, in the same order."""
+    parser gives for all of them, in the same order; and every dataset of
+    the corpus has a digest, the same at the next parse."""
     with open(os.path.join(CORPUS, "dcat", name), "rb") as sample:
         body = sample.read()
-    parser = rdf.parse(body, "json-ld" if name.endswith(".jsonld") else "xml", 10**7, base="http://127.0.0.1/cat/")
-    ours = [rdf.read_dataset(parser, node) for node in rdf.dataset_nodes(parser)]
+    rdf_format = "json-ld" if name.endswith(".jsonld") else "xml"
+    parser = rdf.parse(body, rdf_format, 10**7, base="http://127.0.0.1/cat/")
+    nodes = rdf.dataset_nodes(parser)
+    ours = [rdf.read_dataset(parser, node) for node in nodes]
     assert ours
     assert ours == list(parser.datasets())
+
+    digests = record_digests.digests(parser.g, nodes, "source")
+    assert set(digests) == set(nodes)
+    again = rdf.parse(body, rdf_format, 10**7, base="http://127.0.0.1/cat/")
+    digests_again = record_digests.digests(again.g, rdf.dataset_nodes(again), "source")
+    assert sorted(digests_again.values()) == sorted(digests.values())
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_the_reading_context_holds_the_settings_the_profiles_read(ckan_config, monkeypatch) -> None:
+    context = record_digests.reading_context({"owner_org": "o"}, "http://127.0.0.1/cat")
+    assert context is not None
+    assert record_digests.reading_context({"owner_org": "p"}, "http://127.0.0.1/cat") != context
+    assert record_digests.reading_context({"owner_org": "o"}, "http://127.0.0.1/other") != context
+    monkeypatch.setitem(ckan_config, "ckan.site_url", "http://127.0.0.1:5001")
+    assert record_digests.reading_context({"owner_org": "o"}, "http://127.0.0.1/cat") != context
+    # links back to the dataset read by ckanext-dcat: not taken by digest
+    monkeypatch.setitem(ckan_config, "ckanext.dcat.expose_subcatalogs", "true")
+    assert record_digests.reading_context({"owner_org": "o"}, "http://127.0.0.1/cat") is None
+    monkeypatch.setitem(ckan_config, "ckanext.dcat.expose_subcatalogs", "false")
+    monkeypatch.setitem(ckan_config, record_digests.OPTION, False)
+    assert record_digests.reading_context({"owner_org": "o"}, "http://127.0.0.1/cat") is None
 
 
 # Harvests: a catalogue of two Turtle pages on 127.0.0.1.
