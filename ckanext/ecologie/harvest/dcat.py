@@ -34,8 +34,9 @@ RDF_FORMATS = ("xml", "turtle", "n3", "nt", "json-ld")  # rdflib's names, for a 
 
 @dataclass(frozen=True)
 class _Reading:
-    """How a job reads its changed pages: in child processes (read_ahead.py),
-    and taking unchanged records by digest in this context (none: never)."""
+    """How a job reads its changed pages: in child processes or not
+    (read_ahead.py), and the context of the records' digests
+    (record_digests.py), None when no record is taken by digest."""
 
     in_child: bool
     record_context: str | None

@@ -5,42 +5,45 @@ A page that changed is parsed again, but most of its datasets are usually
 as they were; running the profiles on those is half of reading the page.
 A dataset's digest covers, blank node names aside:
 - every triple of every node reachable from the dataset's node (its
-  distributions, publisher, contact point, periods, recursively), with the
-  values of one property in the order the profiles see them (they take the
-  first title, the first publisher...);
-- the triples of the nodes that point at this dataset and at no other one
-  (its catalogue record);
-- the triples of the catalogues, and of every other node no dataset reaches
-  (paging), which the profiles may read from any dataset;
+  distributions, publisher, contact point, periods, services, recursively),
+  with the values of one property in the order the profiles see them (they
+  take the first title, the first publisher...); another dataset or a
+  catalogue it links to counts with its own triples, not what they reach;
+- the page-wide values the profiles read: the catalogues' addresses and
+  home pages (dcat/reading.py `catalogue_pages`);
 - what else shapes the record: the caller's `context` (the source, its
-  configuration, the portal's settings the profiles read, the versions).
-The profiles read forward from the dataset and the catalogues, and never
-change the graph while reading (checked for ckanext-dcat's DCAT-AP profiles
-and ours): two datasets of equal digests give the same record. Whether a
-blank node is shared or written twice is not told apart: the profiles read
-values, not blank node identities.
+  configuration, the portal's settings and the code the profiles read).
+The profiles read forward from the dataset, and only those values beside
+(checked for ckanext-dcat's DCAT-AP profiles and ours, which also never
+change the graph while reading): two datasets of equal digests give the
+same record. The catalogue's own dates, its list of datasets, catalogue
+records and paging are read by none, so they change no digest.
 
 A dataset that reaches a cycle of blank nodes, or a chain of them too deep
 to write out, has no digest (no canonical form here): it is always read.
-Such a node outside every dataset's reach leaves the page without digests.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import sys
 from collections import defaultdict
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
-from rdflib import RDF, BNode, Graph, Literal
+from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT
 from rdflib.term import Node
 
+from ckanext.ecologie.dcat.reading import catalogue_pages
 from ckanext.ecologie.harvest.records import PIPELINE_VERSION
 
-VERSION = "2"
+VERSION = "3"
 OPTION = "ckanext.ecologie.harvest.record_digests"
 # The portal's settings the profiles and the record pipeline read
 READ_SETTINGS = (
@@ -54,18 +57,40 @@ READ_SETTINGS = (
     "ckanext.dcat.normalize_ckan_format",
     "ckanext.dcat.compatibility_mode",
 )
-PACKAGES = ("ckan", "ckanext-dcat", "ckanext-ecologie", "rdflib")
+PACKAGES = ("ckan", "ckanext-dcat", "rdflib", "lxml", "geomet")
+# Our code and data that read a record (the profiles, the record pipeline,
+# the licences' aliases): a new version of any file reads every record again
+READING_CODE = ("dcat", "harvest", "text.py")
 
 
 def reading_context(hash_context: dict[str, Any], source_url: str) -> str | None:
     """What, besides its triples, shapes a record read from an RDF page;
     None when records are not to be taken by digest: the option is off, or
     ckanext-dcat reads sub-catalogues (through links back to the dataset)."""
-    if not tk.config.get(OPTION) or tk.asbool(tk.config.get("ckanext.dcat.expose_subcatalogs", False)):
+    if not tk.asbool(tk.config.get(OPTION)) or tk.asbool(tk.config.get("ckanext.dcat.expose_subcatalogs", False)):
         return None
     settings = {key: tk.config.get(key) for key in READ_SETTINGS}
-    versions = {name: _version(name) for name in PACKAGES}
-    return json.dumps([PIPELINE_VERSION, hash_context, source_url, settings, versions], sort_keys=True, default=str)
+    licences = [licence.license_dictize() for licence in model.Package.get_license_register().values()]
+    return json.dumps(
+        [PIPELINE_VERSION, hash_context, source_url, settings, licences, _code_and_versions()],
+        sort_keys=True,
+        default=str,
+    )
+
+
+@functools.cache
+def _code_and_versions() -> list[str]:
+    package = Path(__file__).resolve().parent.parent
+    paths = sorted(
+        path
+        for name in READING_CODE
+        for path in ([package / name] if (package / name).is_file() else (package / name).rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    )
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(str(path.relative_to(package)).encode("utf-8") + b"\0" + path.read_bytes())
+    return [digest.hexdigest(), sys.version, *(f"{name} {_version(name)}" for name in PACKAGES)]
 
 
 def _version(package: str) -> str:
@@ -80,8 +105,9 @@ class _NoCanonicalForm(Exception):
 
 
 def _sha256(value: Any) -> str:
-    # JSON: every term written whole and escaped, so that no two graphs write alike
-    return hashlib.sha256(json.dumps(value, ensure_ascii=False).encode("utf-8")).hexdigest()
+    # JSON: every term written whole and escaped, so that no two graphs write
+    # alike; a lone surrogate (an escape in the page) is written as it is
+    return hashlib.sha256(json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class _Digester:
@@ -113,7 +139,7 @@ class _Digester:
         finally:
             self._visiting.discard(node)
         properties.sort(key=lambda item: item[0])
-        digest = _sha256(["_" if isinstance(node, BNode) else str(node), properties])
+        digest = _sha256([self._name(node), properties])
         self.node_digests[node] = digest
         return digest
 
@@ -121,15 +147,26 @@ class _Digester:
         """The values as `graph.objects` gives them, which the profiles read."""
         return objects if len(objects) == 1 else list(self.graph.objects(node, predicate))
 
+    @staticmethod
+    def _name(node: Node) -> str:
+        if isinstance(node, BNode):
+            return "_"
+        if isinstance(node, URIRef):
+            return str(node)
+        raise _NoCanonicalForm  # N3's formulae and variables
+
     def _term(self, term: Node) -> list[str]:
         if isinstance(term, BNode):
             return ["b", self.node(term)]
         if isinstance(term, Literal):
             return ["l", str(term), str(term.datatype or ""), term.language or ""]
-        return ["u", str(term)]
+        if isinstance(term, URIRef):
+            return ["u", str(term)]
+        raise _NoCanonicalForm
 
-    def reach(self, start: Node) -> set[Node]:
-        """The nodes with triples of their own reachable from `start`."""
+    def reach(self, start: Node, ends: set[Node]) -> set[Node]:
+        """The nodes with triples of their own reachable from `start`, not
+        going beyond the `ends` it reaches (other datasets, catalogues)."""
         seen = {start}
         stack = [start]
         while stack:
@@ -137,38 +174,21 @@ class _Digester:
                 for obj in objects:
                     if obj not in seen and obj in self.edges:
                         seen.add(obj)
-                        stack.append(obj)
+                        if obj not in ends:
+                            stack.append(obj)
         return seen
-
-    def pointing_at(self, node: Node, datasets: set[Node]) -> set[Node]:
-        return {obj for objects in self.edges[node].values() for obj in objects if obj in datasets}
 
 
 def digests(graph: Graph, datasets: list[Node], context: str) -> dict[Node, str]:
     """The digest of each dataset node that has one."""
     digester = _Digester(graph)
-    reaches = {dataset: digester.reach(dataset) for dataset in datasets}
-    reached = set().union(*reaches.values())
-    catalogues = set(graph.subjects(RDF.type, DCAT.Catalog))
-    dataset_set = set(datasets)
-    shared = []
-    for node in digester.edges:
-        if node in reached and node not in catalogues:
-            continue
-        pointed_at = digester.pointing_at(node, dataset_set)
-        if len(pointed_at) == 1 and node not in catalogues:
-            reaches[pointed_at.pop()].add(node)  # a catalogue record, an API serving this dataset only
-        else:
-            shared.append(node)
-    try:
-        page = sorted(digester.node(node) for node in shared)
-    except _NoCanonicalForm:
-        return {}  # what every dataset's digest holds has no canonical form
+    ends = set(datasets) | set(graph.subjects(RDF.type, DCAT.Catalog))
+    page_wide = sorted(catalogue_pages(graph))
     found = {}
-    for dataset, nodes in reaches.items():
+    for dataset in datasets:
         try:
-            own = sorted(digester.node(node) for node in nodes)
+            own = sorted(digester.node(node) for node in digester.reach(dataset, ends))
         except _NoCanonicalForm:
             continue
-        found[dataset] = _sha256([VERSION, context, page, own])
+        found[dataset] = _sha256([VERSION, context, page_wide, own])
     return found

@@ -23,7 +23,8 @@ class Record:
     # dataset is kept, under the new identifier (gather.py)
     former_identifier: str | None = None
     # for RDF pages: the digest of what the record was read from
-    # (record_digests.py), and the dataset's URI as the page's APIs name it
+    # (record_digests.py), and the key the page's APIs name the dataset by
+    # (its URI, else its identifier)
     digest: str | None = None
     uri: str | None = None
 
@@ -101,4 +102,5 @@ def content_hash(dataset: dict[str, Any], context: dict[str, Any]) -> str:
     else shapes the import (the source's owner and configuration)."""
     canonical = json.dumps([PIPELINE_VERSION, dataset, context], sort_keys=True, ensure_ascii=False, default=str)
     canonical = _BLANK_NODE.sub("N", canonical)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    # a lone surrogate (an escape in the page) is hashed as it is, not refused
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()

@@ -104,8 +104,10 @@ def test_a_dataset_digest_follows_its_own_triples_only() -> None:
     assert _changed(page, changed_distribution) == {"a"}
     # one more triple
     assert _changed(page, _page(_dataset("a", extra='; dct:language "fr" '), _dataset("b"), _dataset("c"))) == {"a"}
-    # its catalogue record, which points at it alone
-    assert _changed(page, _page(*ABC, record="2025-01-01")) == {"a"}
+    # another dataset it links to: with that dataset's own triples, not with what that one reaches
+    linked = _page(_dataset("a", extra=f"; dct:relation <{BASE}/dataset/b> "), _dataset("b"), _dataset("c"))
+    assert _changed(linked, linked.replace('"Jeu b"', '"Autre"')) == {"a", "b"}
+    assert _changed(linked, linked.replace("Fichier b", "Fichier B")) == {"b"}
 
 
 def test_the_order_of_values_counts() -> None:
@@ -127,6 +129,8 @@ def test_terms_are_written_whole() -> None:
     assert _changed(page, page.replace('"Fichier a"', '"Fichier a"^^<http://www.w3.org/2001/XMLSchema#string>')) == {
         "a"
     }
+    # a lone surrogate, which UTF-8 cannot write
+    assert _changed(page, page.replace('"Fichier a"', '"Fichier \\uD83D"')) == {"a"}
     graph = rdflib.Graph()
     dataset = rdflib.URIRef(f"{BASE}/dataset/a b")
     graph.add((dataset, rdflib.RDF.type, rdflib.URIRef("http://www.w3.org/ns/dcat#Dataset")))
@@ -138,16 +142,30 @@ def test_what_every_dataset_may_read_changes_every_digest() -> None:
     page = _page(*ABC)
     # a node all of them reach
     assert _changed(page, _page(*ABC, publisher="DREAL Occitanie")) == {"a", "b", "c"}
-    # the catalogue's triples, the paging, a node pointing at several datasets
-    assert _changed(page, _page(*ABC, catalogue="Autre catalogue")) == {"a", "b", "c"}
-    assert _changed(page, _page(*ABC, total=4)) == {"a", "b", "c"}
-    assert _changed(page, _page(*ABC, service="WFS")) == {"a", "b", "c"}
-    # the catalogue, even when one dataset reaches it
-    inside = _page(_dataset("a", extra=f"; dct:isPartOf <{BASE}/catalog> "), _dataset("b"), _dataset("c"))
-    assert _changed(inside, inside.replace('dct:title "Catalogue"', 'dct:title "Autre"')) == {"a", "b", "c"}
+    # the catalogues' addresses and home pages
+    assert _changed(page, page.replace(f"foaf:homepage <{BASE}/>", f"foaf:homepage <{BASE}/accueil>")) == {
+        "a",
+        "b",
+        "c",
+    }
+    assert _changed(page, page.replace(f"<{BASE}/catalog>", f"<{BASE}/catalogue>")) == {"a", "b", "c"}
     # what else shapes a record (the source, its configuration)
     assert _digests(page, "source") != _digests(page, "another source")
     assert set(_digests(page, "source").values()).isdisjoint(_digests(page, "another source").values())
+
+
+def test_what_no_profile_reads_changes_no_digest() -> None:
+    """The catalogue's title and list of datasets, catalogue records, the
+    paging, an API no dataset reaches: a page where only these changed
+    reads none of its datasets again."""
+    page = _page(*ABC)
+    assert _changed(page, _page(*ABC, catalogue="Autre catalogue")) == set()
+    assert _changed(page, _page(*ABC, record="2025-01-01")) == set()
+    assert _changed(page, _page(*ABC, total=4)) == set()
+    assert _changed(page, _page(*ABC, service="WFS")) == set()
+    # a catalogue one dataset links to counts for that one, with its own triples
+    inside = _page(_dataset("a", extra=f"; dct:isPartOf <{BASE}/catalog> "), _dataset("b"), _dataset("c"))
+    assert _changed(inside, inside.replace('dct:title "Catalogue"', 'dct:title "Autre"')) == {"a"}
 
 
 def test_a_dataset_reaching_a_blank_node_cycle_has_no_digest() -> None:
