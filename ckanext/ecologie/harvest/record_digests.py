@@ -129,17 +129,18 @@ class _Digester:
             raise _NoCanonicalForm
         self._visiting.add(node)
         try:
+            name = self._name(node)
             properties = [
                 [str(predicate), [self._term(obj) for obj in self._in_order(node, predicate, objects)]]
                 for predicate, objects in self.edges.get(node, {}).items()
             ]
-        except (_NoCanonicalForm, RecursionError):
+        except (_NoCanonicalForm, RecursionError):  # remembered: never tried again
             self.without.add(node)
             raise _NoCanonicalForm from None
         finally:
             self._visiting.discard(node)
         properties.sort(key=lambda item: item[0])
-        digest = _sha256([self._name(node), properties])
+        digest = _sha256([name, properties])
         self.node_digests[node] = digest
         return digest
 
