@@ -29,6 +29,7 @@ from ckanext.ecologie.dataservices import search as dataservice_search
 from ckanext.ecologie.discussions import actions as discussion_actions
 from ckanext.ecologie.hardening import proxies, public_paths
 from ckanext.ecologie.harvest import ownership as harvest_ownership
+from ckanext.ecologie.harvest import saving as harvest_saving
 from ckanext.ecologie.harvest.queue_connection import keep_harvest_queues_blocking
 from ckanext.ecologie.organizations import indexing as organization_indexing
 from ckanext.ecologie.organizations import required as organizations_required
@@ -134,6 +135,7 @@ class EcologiePlugin(p.SingletonPlugin, tk.DefaultDatasetForm, DefaultTranslatio
 
     def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         bouquet_lifecycle.dataset_hidden(pkg_dict)
+        harvest_saving.noted_change(context, pkg_dict)
 
     def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         access_surfaces.after_dataset_show(context, pkg_dict)

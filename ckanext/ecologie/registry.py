@@ -43,6 +43,7 @@ from ckanext.ecologie.hardening import auth as hardening_auth
 from ckanext.ecologie.hardening.pages import error_pages
 from ckanext.ecologie.harvest import batching as harvest_batching
 from ckanext.ecologie.harvest import report as harvest_report
+from ckanext.ecologie.harvest import saving as harvest_saving
 from ckanext.ecologie.harvest import source_auth
 from ckanext.ecologie.health.views import health as health_blueprint
 from ckanext.ecologie.organizations import actions as organization_actions
@@ -97,6 +98,7 @@ def actions() -> dict[str, Action]:
         ),
         actions_in(harvest_report) if harvest else {},
         actions_in(harvest_batching) if harvest else {},
+        actions_in(harvest_saving) if harvest else {},
         access_follows.get_actions(),
         access_listings.get_actions(),
         access_activities.get_actions() if p.plugin_loaded("activity") else {},

@@ -34,12 +34,14 @@ RDF_FORMATS = ("xml", "turtle", "n3", "nt", "json-ld")  # rdflib's names, for a 
 
 @dataclass(frozen=True)
 class _Reading:
-    """How a job reads its changed pages: in child processes or not
-    (read_ahead.py), and the context of the records' digests
-    (record_digests.py), None when no record is taken by digest."""
+    """How a job reads its pages: what shapes their records besides their
+    bytes (record_digests.py `reading_context`, in every page's digest),
+    whether changed pages are read in child processes (read_ahead.py), and
+    whether records are taken by digest."""
 
+    context: str
     in_child: bool
-    record_context: str | None
+    by_digest: bool
 
 
 @dataclass(frozen=True)
@@ -115,8 +117,9 @@ class EcologieDcatHarvester(EcologieHarvesterMixin, DCATRDFHarvester):
         by digest: its parser may read its own way."""
         hooked = self._others_hook_the_pages()
         reading = _Reading(
+            context=record_digests.reading_context(hash_context(job, source), source.url),
             in_child=read_ahead.enabled() and not hooked,
-            record_context=None if hooked else record_digests.reading_context(hash_context(job, source), source.url),
+            by_digest=record_digests.enabled() and not hooked,
         )
         waiting: deque[read_ahead.Pending] = deque()
 
@@ -180,13 +183,13 @@ class EcologieDcatHarvester(EcologieHarvesterMixin, DCATRDFHarvester):
             response = fetcher.get(download_url, rdf.MEDIA_TYPES)
         except FetchError as error:
             raise SourceError(str(error)) from None
-        digest = page_digest(response.body, hash_context(job, source))
+        digest = page_digest(response.body, reading.context)
         known = recall(source.id, download_url, digest)
         if known is not None:
             return known
         remembered = None
-        if reading.record_context is not None:
-            remembered = Remembered(reading.record_context, unchanged_records(source.id, download_url))
+        if reading.by_digest:
+            remembered = Remembered(reading.context, unchanged_records(source.id, download_url))
         rdf_format = config.extra.get("rdf_format") or rdf.FORMATS[response.content_type]
         read = partial(self._read, response.body, rdf_format, download_url, job, source, config, remembered)
         return read_ahead.Pending(download_url, digest, read_ahead.reading(read, reading.in_child))

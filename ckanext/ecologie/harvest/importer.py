@@ -18,7 +18,7 @@ from ckanext.harvest.model import HarvestObject
 from sqlalchemy import or_
 
 from ckanext.ecologie.contexts import site_context
-from ckanext.ecologie.harvest import batch_index, ownership
+from ckanext.ecologie.harvest import batch_index, ownership, saving
 from ckanext.ecologie.harvest.config import SourceConfig
 from ckanext.ecologie.harvest.database_wait import database_gone
 from ckanext.ecologie.harvest.enrich import SourceInfo, enrich, organization_of
@@ -121,10 +121,11 @@ def _make_current(harvest_object: HarvestObject, package_id: str) -> None:
     model.Session.flush()
 
 
-def _save(dataset: dict[str, Any], creating: bool) -> str:
+def _save(dataset: dict[str, Any], existing: dict[str, Any] | None = None) -> str:
+    """Creates the dataset, or updates `existing` (as package_show gave it)."""
     dataset.setdefault("type", "dataset")  # without a type, CKAN would pick the default schema, not ours
     package_plugin = lib_plugins.lookup_package_plugin(dataset["type"])
-    schema = package_plugin.create_package_schema() if creating else package_plugin.update_package_schema()
+    schema = package_plugin.update_package_schema() if existing else package_plugin.create_package_schema()
     # defer_commit: CKAN leaves the database commit (import_record's) and the
     # indexing (batched Solr commits, see indexing.py) to us
     site = site_context()
@@ -134,9 +135,12 @@ def _save(dataset: dict[str, Any], creating: bool) -> str:
         "defer_commit": True,
         "schema": theme_harvest.schema_for_import(schema),
     }
-    if creating:
+    if existing:
+        context["original_package"] = existing  # CKAN would read it again
+    else:
         context["schema"]["id"] = [tk.get_validator("unicode_safe")]
-    package_id = tk.get_action("package_create" if creating else "package_update")(context, dataset)
+    with saving.saving():
+        package_id = tk.get_action("package_update" if existing else "package_create")(context, dataset)
     if not batch_index.is_open():  # else indexed with its batch, after the commit
         index_without_commit(site, package_id)
     return package_id
@@ -149,7 +153,7 @@ def _create(dataset: dict[str, Any], harvest_object: HarvestObject) -> str:
         dataset["name"] = free_name(title, random_suffix)
         _make_current(harvest_object, dataset["id"])
         try:
-            return _save(dataset, creating=True)
+            return _save(dataset)
         except tk.ValidationError as error:
             # Another consumer took the name meanwhile: try the next form.
             if set(error.error_dict) != {"name"}:
@@ -186,7 +190,7 @@ def import_record(harvest_object: HarvestObject, source: SourceInfo, config: Sou
             _merge_resources(dataset, existing, source.id)
             _make_current(harvest_object, existing["id"])
             package_id = existing["id"]
-            _save(dataset, creating=False)
+            _save(dataset, existing)
             _record(source.id, identifier, package_id, content_hash, job_id, row is not None, harvest_object.id)
         else:
             for resource in dataset.get("resources") or []:

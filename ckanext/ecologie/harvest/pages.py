@@ -16,12 +16,11 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any
 
 import ckan.model as model
 
 from ckanext.ecologie.harvest.model import HarvestPage, HarvestRecord
-from ckanext.ecologie.harvest.records import PIPELINE_VERSION, KnownRecord, Record, RecordError
+from ckanext.ecologie.harvest.records import KnownRecord, Record, RecordError
 
 
 @dataclass
@@ -43,9 +42,10 @@ class KnownPage:
     hashes: dict[str, str] = field(default_factory=dict)
 
 
-def page_digest(body: bytes, hash_context: dict[str, Any]) -> str:
-    context = json.dumps([PIPELINE_VERSION, hash_context], sort_keys=True, default=str).encode("utf-8")
-    return hashlib.sha256(context + b"\0" + body).hexdigest()
+def page_digest(body: bytes, reading_context: str) -> str:
+    """The page's bytes and what else shapes its records (record_digests.py
+    `reading_context`: the source, settings, code and versions)."""
+    return hashlib.sha256(reading_context.encode("utf-8") + b"\0" + body).hexdigest()
 
 
 def _imported(source_id: str, hashes: dict[str, str]) -> dict[str, str]:

@@ -56,6 +56,8 @@ READ_SETTINGS = (
     "ckanext.dcat.clean_tags",
     "ckanext.dcat.normalize_ckan_format",
     "ckanext.dcat.compatibility_mode",
+    "ckanext.dcat.expose_subcatalogs",
+    "ckanext.dcat.resource.inherit.license",
 )
 PACKAGES = ("ckan", "ckanext-dcat", "rdflib", "lxml", "geomet")
 # Our code and data that read a record (the profiles, the record pipeline,
@@ -63,12 +65,19 @@ PACKAGES = ("ckan", "ckanext-dcat", "rdflib", "lxml", "geomet")
 READING_CODE = ("dcat", "harvest", "text.py")
 
 
-def reading_context(hash_context: dict[str, Any], source_url: str) -> str | None:
-    """What, besides its triples, shapes a record read from an RDF page;
-    None when records are not to be taken by digest: the option is off, or
-    ckanext-dcat reads sub-catalogues (through links back to the dataset)."""
-    if not tk.asbool(tk.config.get(OPTION)) or tk.asbool(tk.config.get("ckanext.dcat.expose_subcatalogs", False)):
-        return None
+def enabled() -> bool:
+    """Whether records are taken by digest: the option is on, and
+    ckanext-dcat does not read sub-catalogues (through links back to the
+    dataset)."""
+    return tk.asbool(tk.config.get(OPTION)) and not tk.asbool(tk.config.get("ckanext.dcat.expose_subcatalogs", False))
+
+
+def reading_context(hash_context: dict[str, Any], source_url: str) -> str:
+    """What, besides its triples, shapes a record read from an RDF page: the
+    source and its configuration, the portal's settings the profiles read,
+    the licence register, our reading code and the versions it runs on. A
+    page's digest holds it too (pages.py), so that after any of it changes
+    (a deploy, a setting) an unchanged page is read again."""
     settings = {key: tk.config.get(key) for key in READ_SETTINGS}
     licences = [licence.license_dictize() for licence in model.Package.get_license_register().values()]
     return json.dumps(
@@ -193,3 +202,9 @@ def digests(graph: Graph, datasets: list[Node], context: str) -> dict[Node, str]
             continue
         found[dataset] = _sha256([VERSION, context, page_wide, own])
     return found
+
+
+# Taken when the process starts, from the code it runs: a consumer still
+# running the old code after a deploy does not stamp its pages and records
+# with the new files' fingerprint.
+_code_and_versions()

@@ -209,17 +209,18 @@ def test_datasets_read_one_by_one_are_ckanext_dcats(name: str) -> None:
 @pytest.mark.usefixtures("with_plugins")
 def test_the_reading_context_holds_the_settings_the_profiles_read(ckan_config, monkeypatch) -> None:
     context = record_digests.reading_context({"owner_org": "o"}, "http://127.0.0.1/cat")
-    assert context is not None
+    assert record_digests.reading_context({"owner_org": "o"}, "http://127.0.0.1/cat") == context
     assert record_digests.reading_context({"owner_org": "p"}, "http://127.0.0.1/cat") != context
     assert record_digests.reading_context({"owner_org": "o"}, "http://127.0.0.1/other") != context
     monkeypatch.setitem(ckan_config, "ckan.site_url", "http://127.0.0.1:5001")
     assert record_digests.reading_context({"owner_org": "o"}, "http://127.0.0.1/cat") != context
+    assert record_digests.enabled()
     # links back to the dataset read by ckanext-dcat: not taken by digest
     monkeypatch.setitem(ckan_config, "ckanext.dcat.expose_subcatalogs", "true")
-    assert record_digests.reading_context({"owner_org": "o"}, "http://127.0.0.1/cat") is None
+    assert not record_digests.enabled()
     monkeypatch.setitem(ckan_config, "ckanext.dcat.expose_subcatalogs", "false")
     monkeypatch.setitem(ckan_config, record_digests.OPTION, False)
-    assert record_digests.reading_context({"owner_org": "o"}, "http://127.0.0.1/cat") is None
+    assert not record_digests.enabled()
 
 
 # Harvests: a catalogue of two Turtle pages on 127.0.0.1.
@@ -297,6 +298,35 @@ def test_a_changed_page_reads_its_changed_records_only(catalogue_server, harvest
     assert len(json.loads(row.record_digests)) == 3
     job = harvest(source, harvest_consumers)
     assert job["stats"]["not modified"] == 5, job
+
+
+def _kinds(read: list[Any]) -> list[Any]:
+    return [page[0] if page[0] == "known page" else [kind for kind, *_ in page] for page in read]
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+def test_an_unchanged_page_is_read_again_after_what_shapes_its_records_changes(
+    catalogue_server, harvest_consumers, ckan_config, monkeypatch
+) -> None:
+    """A deploy (our reading code, a library's version) or a setting the
+    profiles read: the unchanged pages are read again, in full, and give
+    the records they gave."""
+    _serve(catalogue_server)
+    source = make_source("ecologie_dcat", catalogue_server.url + "/catalog.ttl?page=1")
+    assert harvest(source, harvest_consumers)["stats"]["added"] == 5
+    known = _pages(source)
+    assert _kinds(known) == ["known page", "known page"]
+    stored = sorted(pair for _, hashes in known for pair in hashes)
+
+    with monkeypatch.context() as deployed:
+        deployed.setattr(record_digests, "_code_and_versions", lambda: ["another version of the reading code"])
+        read = _pages(source)
+    assert _kinds(read) == [["Record"] * 3, ["Record"] * 2]
+    assert sorted((identifier, hashed) for page in read for _, identifier, hashed in page) == stored
+
+    assert _kinds(_pages(source)) == ["known page", "known page"]
+    monkeypatch.setitem(ckan_config, "ckanext.dcat.clean_tags", not ckan_config["ckanext.dcat.clean_tags"])
+    assert _kinds(_pages(source)) == [["Record"] * 3, ["Record"] * 2]
 
 
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
