@@ -13,6 +13,7 @@ import ckan.plugins.toolkit as tk
 import pytest
 import sqlalchemy as sa
 from ckan.lib import search
+from ckan.lib.dictization import model_dictize
 from ckan.tests import factories
 
 from ckanext.ecologie.contexts import site_context
@@ -27,25 +28,31 @@ from ckanext.ecologie.tests.helpers import call, make_dataset
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 
-class _Lookups:
-    """Counts CKAN's lookups of a dataset in the search index (package_show's
-    `search.show`), each still sent to Solr."""
+class _Reads:
+    """Counts, while a dataset is saved, CKAN's lookups of a dataset in the
+    search index (package_show's `search.show`, each still sent to Solr) and
+    its reads of a dataset from the database (`package_dictize`)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.count = 0
-        real_show = search.show
+        self.lookups = self.dictized = 0
+        real_show, real_dictize = search.show, model_dictize.package_dictize
 
-        def counted(reference: str) -> dict[str, Any]:
-            self.count += 1
-            return real_show(reference)
+        def show(*args: Any) -> dict[str, Any]:
+            self.lookups += 1
+            return real_show(*args)
 
-        monkeypatch.setattr(search, "show", counted)
+        def dictize(*args: Any) -> dict[str, Any]:
+            self.dictized += 1
+            return real_dictize(*args)
 
-    def during(self, save: Callable[[], str]) -> tuple[str, int]:
-        before = self.count
+        monkeypatch.setattr(search, "show", show)
+        monkeypatch.setattr(model_dictize, "package_dictize", dictize)
+
+    def during(self, save: Callable[[], str]) -> tuple[str, tuple[int, int]]:
+        lookups, dictized = self.lookups, self.dictized
         dataset_id = save()
         model.Session.commit()
-        return dataset_id, self.count - before
+        return dataset_id, (self.lookups - lookups, self.dictized - dictized)
 
 
 def _from_the_database(dataset_id: str) -> dict[str, Any]:
@@ -56,7 +63,8 @@ def _activities(dataset_id: str) -> list[tuple[str, dict[str, Any]]]:
     """The dataset's activities, newest first: their type and the dataset they hold."""
     return [
         (activity["activity_type"], activity["data"]["package"])
-        for activity in call("package_activity_list", id=dataset_id)
+        # the site user's activities are hidden by default (ckan.hide_activity_from_users)
+        for activity in call("package_activity_list", id=dataset_id, include_hidden_activity=True)
     ]
 
 
@@ -86,32 +94,37 @@ def _dataset(name: str, owner_org: str, **fields: str) -> dict[str, Any]:
 
 def test_an_import_asks_solr_nothing_and_records_each_change(monkeypatch) -> None:
     organization = factories.Organization()
-    lookups = _Lookups(monkeypatch)
+    reads = _Reads(monkeypatch)
 
-    stock_id, asked_by_stock = lookups.during(
+    stock_id, by_stock = reads.during(
         lambda: tk.get_action("package_create")(
             {**site_context(), "return_id_only": True}, _dataset("stations-air", organization["id"])
         )
     )
-    imported_id, asked_by_import = lookups.during(lambda: _save(_dataset("stations-air-bis", organization["id"])))
+    imported_id, by_import = reads.during(lambda: _save(_dataset("stations-air-bis", organization["id"])))
     for dataset_id in (stock_id, imported_id):
         assert _activities(dataset_id) == [("new package", _from_the_database(dataset_id))]
 
-    def update(notes: str) -> int:
+    def update(notes: str) -> tuple[int, int]:
         existing = tk.get_action("package_show")(site_context(), {"id": imported_id})  # as the importer reads it
         changed = _dataset("stations-air-bis", organization["id"], id=imported_id, notes=notes)
-        return lookups.during(lambda: _save(changed, existing))[1]
+        return reads.during(lambda: _save(changed, existing))[1]
 
-    asked_by_update = update("Révisé")
+    by_update = update("Révisé")
     assert [kind for kind, _ in _activities(imported_id)] == ["changed package", "new package"]
     assert _activities(imported_id)[0][1] == _from_the_database(imported_id)
     assert _from_the_database(imported_id)["notes"] == "Révisé"
 
-    asked_by_same = update("Révisé")  # nothing changes: no activity
+    by_same = update("Révisé")  # nothing changes: no activity
     assert [kind for kind, _ in _activities(imported_id)] == ["changed package", "new package"]
 
-    # stock: the activity's lookup of the new dataset; the import: none
-    assert (asked_by_stock, asked_by_import, asked_by_update, asked_by_same) == (1, 0, 0, 0)
+    # (lookups in the index, reads from the database). Stock indexes at once:
+    # the read for the indexing, then the activity's lookup finds that copy.
+    # The import indexes after its commit: no lookup (it would find nothing);
+    # a creation or an update is read for the activity and for the indexing
+    # (the dataset as it was is the importer's), an unchanged save for the
+    # indexing only.
+    assert (by_stock, by_import, by_update, by_same) == ((1, 1), (0, 2), (0, 2), (0, 1))
 
 
 def test_a_changed_record_is_in_its_datasets_activity_stream(catalogue_server, harvest_consumers) -> None:
