@@ -35,17 +35,29 @@ def _answer(app, world: World, user: str, action: str, name: str) -> tuple[int, 
     return response.status_code, response.get_data(as_text=True).replace(name, "<name>")
 
 
+def _difference(text: str, other: str) -> str:
+    """Where `text` starts to differ from `other`, with some context."""
+    pairs = enumerate(zip(text, other, strict=False))
+    start = next((index for index, (a, b) in pairs if a != b), min(len(text), len(other)))
+    return f"…{text[max(0, start - 60) : start + 160]}"
+
+
 def test_a_private_dataset_is_answered_as_an_unknown_one(app, world: World) -> None:
     assert len(UNKNOWN_NAME) == len(secrets.PRIVATE_NAME)
     failures: list[str] = []
     asked = 0
     for action in sorted(classified("actions", ACTION_CLASSES)):
         for user in OUTSIDERS:
+            # the unknown name asked just before and just after: an answer
+            # that lists the catalogue may change between two requests (seen
+            # once in a full run, dcat_catalog_show's), never into a leak
+            before = _answer(app, world, user, action, UNKNOWN_NAME)
             private = _answer(app, world, user, action, secrets.PRIVATE_NAME)
-            unknown = _answer(app, world, user, action, UNKNOWN_NAME)
-            asked += 2
-            if private != unknown:
+            after = _answer(app, world, user, action, UNKNOWN_NAME)
+            asked += 3
+            if private not in (before, after):
                 failures.append(
-                    f"{action} as {user}: {private[0]} {private[1][:160]} != {unknown[0]} {unknown[1][:160]}"
+                    f"{action} as {user}: {private[0]} {_difference(private[1], before[1])} "
+                    f"!= {before[0]} {_difference(before[1], private[1])}"
                 )
     report("private dataset as an unknown one", asked, failures)
