@@ -397,6 +397,16 @@ def print_table(results: dict[str, Any]) -> None:
                 f"{page['ecologie_s']} / {page['stock_s']}  (ratio {page['ratio']}, median of {page['rounds']})",
             )
         ]
+    if "dataset_work" in results:  # results files before 2026-12-05 (afternoon) have none
+        work = results["dataset_work"]
+        steps = ", ".join(f"{step} {ms}" for step, ms in work["median_ms"].items())
+        rows += [
+            (f"CKAN's steps per dataset at {n} (ms)", f"{work['sum_ms']}  ({steps}; {work['datasets']} datasets)"),
+            (
+                f"rate those steps allow on {work['cores']} cores",
+                f"{work['at_most_per_s']} datasets/s at most",
+            ),
+        ]
     if "rebuild" in results:
         rebuild = results["rebuild"]
         rows += [

@@ -13,7 +13,11 @@ says the size it was measured at (issue #19).
    job must report those as updated and the rest as not modified;
 4. the consumers' peak memory over the harvests at N (with what the gather's
    page readers hold of their own), and one page of the
-   source read into records by ours and by stock's parser, alternating;
+   source read into records by ours and by stock's parser, alternating; then
+   what CKAN's own per-dataset steps cost (validation with package_update's
+   schema, the read the search document is built from, the read the
+   activity holds), which every import path keeps, and the rate they allow
+   on this machine's cores;
 5. `ckan search-index rebuild` of the N datasets with stock's configuration,
    then with ours (last, so the index holds our documents);
 6. theme-faceted package_search p50/p95, ours and stock on that index, with
@@ -55,6 +59,7 @@ from bench import generate, harness  # noqa: E402
 
 SKIPPABLE = ("ratio", "rebuild")
 PAGE_READ_ROUNDS = 10
+WORK_SAMPLE = 200  # harvested datasets the per-dataset steps are timed on
 
 
 def _rounded(run: dict[str, Any]) -> dict[str, Any]:
@@ -170,6 +175,9 @@ def main() -> None:
     # and stock's parser alternating.
     first_page = os.path.join(harness.generated(n), "page-1.ttl")
     results["page_read"] = harness.run_in_app(inis["ecologie"], "page_read", first_page, str(PAGE_READ_ROUNDS))
+    save()
+    # 4c. What CKAN's own per-dataset steps cost, and the rate they allow.
+    results["dataset_work"] = {"n": n, **harness.run_in_app(inis["ecologie"], "dataset_work", str(WORK_SAMPLE))}
     save()
 
     # 5. Rebuilds: stock's first, ours last, so the index holds our documents.

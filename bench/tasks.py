@@ -263,7 +263,85 @@ def page_read(path: str, rounds: str) -> dict[str, Any]:
     }
 
 
-TASKS = {"prepare_source": prepare_source, "harvest": harvest, "unclassify": unclassify, "page_read": page_read}
+def dataset_work(sample: str) -> dict[str, Any]:
+    """What CKAN's own per-dataset functions cost, which every import path
+    keeps under issue #19's rules (the schema package_update validates with,
+    the read the search document is built from, the read the activity
+    holds), timed on `sample` harvested datasets, one after the other, each
+    step once per dataset after a first pass that warms the caches. Their
+    sum bounds the rate: these steps alone, on every core, allow at most
+    `cores * 1000 / sum` datasets per second (the database's work included,
+    Solr's and the writes not)."""
+    import os
+
+    import ckan.lib.plugins as lib_plugins
+    import ckan.plugins.toolkit as tk
+    from ckan import logic, model
+
+    from ckanext.ecologie.contexts import site_context
+    from ckanext.ecologie.search_documents import DocumentBuilder
+    from ckanext.ecologie.themes import harvest_hook
+
+    ids = [
+        package_id
+        for (package_id,) in model.Session.query(model.Package.id)
+        .filter(model.Package.type == "dataset", model.Package.state == "active")
+        .order_by(model.Package.name)
+        .limit(int(sample))
+    ]
+    builder = DocumentBuilder()
+
+    def validate(package_id: str) -> None:
+        dataset = tk.get_action("package_show")({"ignore_auth": True, "use_cache": False}, {"id": package_id})
+        plugin = lib_plugins.lookup_package_plugin(dataset["type"])
+        context = {**site_context(), "package": model.Package.get(package_id)}
+        schema = harvest_hook.schema_for_import(plugin.update_package_schema())
+        started = time.perf_counter()
+        _, errors = lib_plugins.plugin_validate(plugin, context, dataset, schema, "package_update")
+        timings["validate"].append(time.perf_counter() - started)
+        if errors:
+            raise RuntimeError(f"a harvested dataset does not validate: {errors}")
+
+    def reads(package_id: str) -> None:
+        started = time.perf_counter()
+        shown = logic.package_show_default_and_custom_schemas(site_context(), package_id)
+        timings["index_read"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        builder.document(shown)
+        timings["document"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        tk.get_action("package_show")(
+            {"for_view": False, "ignore_auth": True, "use_cache": False}, {"id": package_id, "include_tracking": False}
+        )
+        timings["activity_read"].append(time.perf_counter() - started)
+
+    timings: dict[str, list[float]] = {"validate": [], "index_read": [], "activity_read": [], "document": []}
+    for _pass in ("warming", "measured"):
+        for steps in timings.values():
+            steps.clear()
+        for package_id in ids:
+            validate(package_id)
+            reads(package_id)
+            model.Session.rollback()  # nothing is written
+    medians = {step: round(statistics.median(times) * 1000, 2) for step, times in timings.items()}
+    total = sum(medians.values())
+    cores = os.cpu_count() or 1
+    return {
+        "datasets": len(ids),
+        "median_ms": medians,
+        "sum_ms": round(total, 2),
+        "cores": cores,
+        "at_most_per_s": round(cores * 1000 / total, 1),
+    }
+
+
+TASKS = {
+    "prepare_source": prepare_source,
+    "harvest": harvest,
+    "unclassify": unclassify,
+    "page_read": page_read,
+    "dataset_work": dataset_work,
+}
 
 
 def main(ini: str, task: str, *args: str) -> None:

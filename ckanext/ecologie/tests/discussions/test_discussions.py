@@ -211,12 +211,18 @@ def test_check_access_gives_the_answer_of_the_action(place) -> None:
 
 def test_thread_counts_on_pages_and_search(app, place) -> None:
     _open(place)
-    _open(place, title="Autre question")
+    hidden = _open(place, title="Autre question")
     found = app.get("/api/3/action/package_search", params={"q": "rivières"}).json["result"]["results"]
     assert found[0]["discussion_count"] == 2
     assert "2 discussions" in app.get("/dataset/", params={"q": "rivières"}).get_data(as_text=True)
     page = app.get(f"/dataset/{place['dataset']['name']}").get_data(as_text=True)
     assert "Discussions (2)" in page
+
+    # a hidden thread is not counted, neither by package_show nor in the index
+    call_action("ecologie_discussion_hide", context=_as(place["admin"]), thread_id=hidden["id"])
+    assert call_action("package_show", id=place["dataset"]["id"])["discussion_count"] == 1
+    found = app.get("/api/3/action/package_search", params={"q": "rivières"}).json["result"]["results"]
+    assert found[0]["discussion_count"] == 1
 
 
 def test_discussions_from_the_page(app, place) -> None:
