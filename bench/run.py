@@ -14,10 +14,11 @@ says the size it was measured at (issue #19).
 4. the consumers' peak memory over the harvests at N (with what the gather's
    page readers hold of their own), and one page of the
    source read into records by ours and by stock's parser, alternating; then
-   what CKAN's own per-dataset steps cost (validation with package_update's
-   schema, the read the search document is built from, the read the
-   activity holds), which every import path keeps, and the rate they allow
-   on this machine's cores;
+   what CKAN's per-dataset steps cost (validation with package_update's
+   schema, the read the search document is built from, the document, the
+   read the activity holds), which the import keeps for every dataset it
+   writes, in wall time and in CPU time (here and in PostgreSQL), and about
+   the rate that CPU time allows on this machine's cores;
 5. `ckan search-index rebuild` of the N datasets with stock's configuration,
    then with ours (last, so the index holds our documents);
 6. theme-faceted package_search p50/p95, ours and stock on that index, with
@@ -176,7 +177,7 @@ def main() -> None:
     first_page = os.path.join(harness.generated(n), "page-1.ttl")
     results["page_read"] = harness.run_in_app(inis["ecologie"], "page_read", first_page, str(PAGE_READ_ROUNDS))
     save()
-    # 4c. What CKAN's own per-dataset steps cost, and the rate they allow.
+    # 4c. What CKAN's per-dataset steps cost, and about the rate they allow.
     results["dataset_work"] = {"n": n, **harness.run_in_app(inis["ecologie"], "dataset_work", str(WORK_SAMPLE))}
     save()
 

@@ -150,7 +150,9 @@ def ecologie_discussion_list(context: Context, data_dict: DataDict) -> list[dict
 
 
 # Built once: every package_show counts (after_dataset_show), and the ORM
-# query it replaces cost three times as much (5% of a search-index rebuild).
+# query over a subquery it replaces cost three times as much (5% of a
+# search-index rebuild). Like that query, it does not flush the session
+# (CKAN's has autoflush off): writers flush or commit before showing.
 _THREADS = DiscussionThread.__table__
 _THREAD_COUNT = (
     sa.select(sa.func.count())
