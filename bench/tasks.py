@@ -11,6 +11,7 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 from ckan.cli import load_config
@@ -306,7 +307,7 @@ def dataset_work(sample: str) -> dict[str, Any]:
     builder = DocumentBuilder()
     timings: dict[str, list[float]] = {"validate": [], "index_read": [], "document": [], "activity_read": []}
 
-    def timed(step: str, work: Any) -> Any:
+    def timed(step: str, work: Callable[[], Any]) -> Any:
         started = time.perf_counter()
         result = work()
         timings[step].append(time.perf_counter() - started)
