@@ -149,6 +149,114 @@ def _rss_with_children(process: psutil.Process) -> int:
     return total
 
 
+CONSUMER_COMMANDS = {"fetch consumers": "fetch-consumer", "gather consumer": "gather-consumer"}
+
+
+def _service_of(process: psutil.Process) -> str | None:
+    """Which part of the stack a process is, for the CPU shares; None for
+    what is counted as "other" (this harness, the task driving the job, the
+    rest of the machine). A forked page reader runs its consumer's command
+    line."""
+    name = process.name()
+    if name.startswith("postgres"):
+        return "postgresql"
+    if name.startswith("redis"):
+        return "redis"
+    command = " ".join(process.cmdline())
+    if name == "java" and "solr" in command:
+        return "solr"
+    for service, argument in CONSUMER_COMMANDS.items():
+        if argument in command:
+            return service
+    return None
+
+
+def _own_seconds(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return times.user + times.system
+
+
+def _with_ended_children(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def _busy(times: Any) -> float:
+    return times.user + times.nice + times.system + times.irq + times.softirq
+
+
+def _idle(times: Any) -> float:
+    return times.idle + times.iowait
+
+
+class CpuShares:
+    """The CPU time each part of the stack spends over a harvest (the fetch
+    and gather consumers, PostgreSQL, Solr, Redis, the rest), and how busy
+    the machine's cores were: where a dataset's cost goes, stock's and ours.
+
+    A part is counted from its first processes (the postmaster, each
+    consumer), with their children once ended and reaped (PostgreSQL's
+    backends, the gather's page readers), plus the children still running.
+    Sampled twice a second: a first process that ends loses what it spent
+    since the last sample (a consumer that exits idle and is started again),
+    and a child already running at the start that ends before the end is
+    counted whole (the consumers' backends start with them, just before)."""
+
+    def __init__(self) -> None:
+        self._first: dict[int, float] = {}
+        self._last: dict[int, tuple[str, float]] = {}
+        self._running_children: dict[int, tuple[str, float]] = {}
+        self._stop = threading.Event()
+
+    def _sample(self) -> None:
+        running_children = {}
+        for process in psutil.process_iter():
+            with contextlib.suppress(psutil.Error):  # one that just ended
+                service = _service_of(process)
+                if service is None:
+                    continue
+                parent = process.parent()
+                if parent is not None and _service_of(parent) == service:
+                    running_children[process.pid] = (service, _own_seconds(process))
+                else:
+                    self._last[process.pid] = (service, _with_ended_children(process))
+        self._running_children = running_children
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.5):
+            self._sample()
+
+    def __enter__(self) -> CpuShares:
+        self._sample()
+        self._first = {pid: seconds for pid, (_, seconds) in {**self._last, **self._running_children}.items()}
+        self._machine = psutil.cpu_times()
+        self._sampler = threading.Thread(target=self._run, daemon=True)
+        self._sampler.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._sampler.join()
+        self._sample()
+        machine = psutil.cpu_times()
+        idle = _idle(machine) - _idle(self._machine)
+        self.busy_seconds = _busy(machine) - _busy(self._machine)
+        self.busy_fraction = self.busy_seconds / (self.busy_seconds + idle)
+        self.by_service: dict[str, float] = {}
+        for pid, (service, seconds) in {**self._last, **self._running_children}.items():
+            spent = seconds - self._first.get(pid, 0.0)
+            self.by_service[service] = self.by_service.get(service, 0.0) + spent
+
+    def per_dataset(self, count: int) -> dict[str, Any]:
+        """Milliseconds of CPU per dataset harvested, by part of the stack."""
+        services = dict(sorted(self.by_service.items(), key=lambda item: -item[1]))
+        services["other"] = max(0.0, self.busy_seconds - sum(services.values()))
+        return {
+            "busy_percent": round(100 * self.busy_fraction, 1),
+            "ms_per_dataset": {service: round(1000 * seconds / count, 1) for service, seconds in services.items()},
+        }
+
+
 class Consumers:
     """The stock gather and fetch consumers, and their peak memory. A
     consumer that exits is started again, as supervisor does in production:
@@ -201,9 +309,11 @@ def harvest(
     name = source_name or run_in_app(ini, "prepare_source", url, source_type)["name"]
     with Consumers(ini, fetch_consumers) as consumers:
         time.sleep(3)  # consumers up
-        report = run_in_app(ini, "harvest", name, str(count))
+        with CpuShares() as cpu:
+            report = run_in_app(ini, "harvest", name, str(count))
     report.update(
         source=name,
+        cpu=cpu.per_dataset(count),
         rss_mb=consumers.peak_rss / 2**20,
         rate=count / report["seconds"],
         consumer_restarts=consumers.restarts,
@@ -362,6 +472,14 @@ def _print_rows(rows: list[tuple[str, Any]]) -> None:
         print(f"{label.ljust(width)}  {value}")
 
 
+def _cpu_rows(label: str, run: dict[str, Any]) -> list[tuple[str, Any]]:
+    if "cpu" not in run:  # results files before 2026-12-06 have none
+        return []
+    shares = ", ".join(f"{service} {ms}" for service, ms in run["cpu"]["ms_per_dataset"].items())
+    total = round(sum(run["cpu"]["ms_per_dataset"].values()), 1)
+    return [(f"CPU per dataset {label} (ms)", f"{total}  ({shares}; cores {run['cpu']['busy_percent']}% busy)")]
+
+
 def print_table(results: dict[str, Any]) -> None:
     harvest_ = results["harvest"]
     unchanged = results["reharvest_unchanged"]
@@ -377,6 +495,7 @@ def print_table(results: dict[str, Any]) -> None:
             (f"harvest rate at {r}, stock ckanext-dcat", ratio["stock_rate"]),
             (f"harvest rate at {r}, ours / stock", ratio["ratio"]),
         ]
+        rows += _cpu_rows(f"at {r}, ours", ratio["ecologie"]) + _cpu_rows(f"at {r}, stock", ratio["stock"])
     rows += [
         (f"harvest rate at {n}, ours (datasets/s)", harvest_["rate"]),
         (f"{n} harvested and searchable (s)", harvest_["total_s"]),
@@ -389,6 +508,8 @@ def print_table(results: dict[str, Any]) -> None:
         ),
         (f"consumers' peak RSS at {n} (MB)", results["memory"]["peak_rss_mb"]),
     ]
+    if not harvest_.get("reused_ratio_run"):
+        rows += _cpu_rows(f"at {n}, ours", harvest_)
     if "page_read" in results:  # results files before 2026-12-05 have none
         page = results["page_read"]
         rows += [

@@ -12,7 +12,9 @@ says the size it was measured at (issue #19).
    of its records changed (--changed-percent, served at the same URL), whose
    job must report those as updated and the rest as not modified;
 4. the consumers' peak memory over the harvests at N (with what the gather's
-   page readers hold of their own), and one page of the
+   page readers hold of their own), the CPU time each part of the stack
+   (fetch and gather consumers, PostgreSQL, Solr, Redis) spent per dataset
+   in each first harvest, stock's and ours, and one page of the
    source read into records by ours and by stock's parser, alternating; then
    what CKAN's per-dataset steps cost (validation with package_update's
    schema, the read the search document is built from, the document, the
@@ -70,6 +72,7 @@ def _rounded(run: dict[str, Any]) -> dict[str, Any]:
         "searchable": run["searchable"],
         "consumer_restarts": run["consumer_restarts"],
         "peak_rss_mb": round(run["rss_mb"], 1),
+        "cpu": run["cpu"],
     }
 
 
