@@ -230,6 +230,7 @@ class CpuShares:
         self._sample()
         self._first = {pid: seconds for pid, (_, seconds) in {**self._last, **self._running_children}.items()}
         self._machine = psutil.cpu_times()
+        self._started = time.monotonic()
         self._sampler = threading.Thread(target=self._run, daemon=True)
         self._sampler.start()
         return self
@@ -242,17 +243,24 @@ class CpuShares:
         idle = _idle(machine) - _idle(self._machine)
         self.busy_seconds = _busy(machine) - _busy(self._machine)
         self.busy_fraction = self.busy_seconds / (self.busy_seconds + idle)
+        # on a virtual machine, time the host gave to others: neither busy nor idle here
+        self.steal_seconds = machine.steal - self._machine.steal
+        self.wall_seconds = time.monotonic() - self._started
         self.by_service: dict[str, float] = {}
         for pid, (service, seconds) in {**self._last, **self._running_children}.items():
             spent = seconds - self._first.get(pid, 0.0)
             self.by_service[service] = self.by_service.get(service, 0.0) + spent
 
     def per_dataset(self, count: int) -> dict[str, Any]:
-        """Milliseconds of CPU per dataset harvested, by part of the stack."""
+        """Milliseconds of CPU per record of the job, by part of the stack.
+        "other" is what the parts leave of the machine's busy time: below
+        zero, they were counted more than the machine spent."""
         services = dict(sorted(self.by_service.items(), key=lambda item: -item[1]))
-        services["other"] = max(0.0, self.busy_seconds - sum(services.values()))
+        services["other"] = self.busy_seconds - sum(services.values())
         return {
+            "wall_s": round(self.wall_seconds, 1),  # the job's driver started and stopped included
             "busy_percent": round(100 * self.busy_fraction, 1),
+            "steal_s": round(self.steal_seconds, 1),
             "ms_per_dataset": {service: round(1000 * seconds / count, 1) for service, seconds in services.items()},
         }
 

@@ -13,9 +13,10 @@ says the size it was measured at (issue #19).
    job must report those as updated and the rest as not modified;
 4. the consumers' peak memory over the harvests at N (with what the gather's
    page readers hold of their own), the CPU time each part of the stack
-   (fetch and gather consumers, PostgreSQL, Solr, Redis) spent per dataset
-   in each first harvest, stock's and ours, and one page of the
-   source read into records by ours and by stock's parser, alternating; then
+   (fetch and gather consumers, PostgreSQL, Solr, Redis) spent per record
+   in each harvest (printed for the first ones, stock's and ours), and one
+   page of the source read into records by ours and by stock's parser,
+   alternating; then
    what CKAN's per-dataset steps cost (validation with package_update's
    schema, the read the search document is built from, the document, the
    read the activity holds), which the import keeps for every dataset it
