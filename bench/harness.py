@@ -171,14 +171,10 @@ def _service_of(process: psutil.Process) -> str | None:
     return None
 
 
-def _own_seconds(process: psutil.Process) -> float:
+def _cpu_seconds(process: psutil.Process, with_ended_children: bool) -> float:
     times = process.cpu_times()
-    return times.user + times.system
-
-
-def _with_ended_children(process: psutil.Process) -> float:
-    times = process.cpu_times()
-    return times.user + times.system + times.children_user + times.children_system
+    seconds = times.user + times.system
+    return seconds + times.children_user + times.children_system if with_ended_children else seconds
 
 
 def _busy(times: Any) -> float:
@@ -209,18 +205,24 @@ class CpuShares:
         self._stop = threading.Event()
 
     def _sample(self) -> None:
-        running_children = {}
+        services: dict[int, tuple[psutil.Process, str]] = {}
         for process in psutil.process_iter():
             with contextlib.suppress(psutil.Error):  # one that just ended
                 service = _service_of(process)
-                if service is None:
-                    continue
-                parent = process.parent()
-                if parent is not None and _service_of(parent) == service:
-                    running_children[process.pid] = (service, _own_seconds(process))
+                if service is not None:
+                    services[process.pid] = (process, service)
+        running_children = {}
+        for pid, (process, service) in services.items():
+            with contextlib.suppress(psutil.Error):
+                parent = services.get(process.ppid())
+                if parent is not None and parent[1] == service:
+                    running_children[pid] = (service, _cpu_seconds(process, with_ended_children=False))
                 else:
-                    self._last[process.pid] = (service, _with_ended_children(process))
+                    self._last[pid] = (service, _cpu_seconds(process, with_ended_children=True))
         self._running_children = running_children
+
+    def _seconds_by_pid(self) -> dict[int, tuple[str, float]]:
+        return {**self._last, **self._running_children}
 
     def _run(self) -> None:
         while not self._stop.wait(0.5):
@@ -228,7 +230,7 @@ class CpuShares:
 
     def __enter__(self) -> CpuShares:
         self._sample()
-        self._first = {pid: seconds for pid, (_, seconds) in {**self._last, **self._running_children}.items()}
+        self._first = {pid: seconds for pid, (_, seconds) in self._seconds_by_pid().items()}
         self._machine = psutil.cpu_times()
         self._started = time.monotonic()
         self._sampler = threading.Thread(target=self._run, daemon=True)
@@ -247,7 +249,7 @@ class CpuShares:
         self.steal_seconds = machine.steal - self._machine.steal
         self.wall_seconds = time.monotonic() - self._started
         self.by_service: dict[str, float] = {}
-        for pid, (service, seconds) in {**self._last, **self._running_children}.items():
+        for pid, (service, seconds) in self._seconds_by_pid().items():
             spent = seconds - self._first.get(pid, 0.0)
             self.by_service[service] = self.by_service.get(service, 0.0) + spent
 
